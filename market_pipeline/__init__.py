@@ -1,0 +1,1 @@
+"""market_pipeline: Dagster assets that keep a market-data warehouse current."""

@@ -1,0 +1,1 @@
+"""Provider clients: HTTP I/O, pure parsers and typed records, one package per provider."""
