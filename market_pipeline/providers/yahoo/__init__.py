@@ -1,0 +1,1 @@
+"""Yahoo Finance through yfinance's HTTP layer: raw JSON in, typed records out."""
