@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from alembic import command
 from alembic.autogenerate.api import AutogenContext
 from alembic.config import Config
 from sqlalchemy import JSON, Engine
@@ -13,6 +12,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql.type_api import Variant
 from sqlmodel.sql.sqltypes import AutoString
 
+from alembic import command
 from market_pipeline.db.types import Price, UTCDateTime
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

@@ -33,7 +33,9 @@ class CompanySnapshot(TableBase, table=True):
     data_source: "DataSource" = Relationship(back_populates="company_snapshots")
 
 
-add_index(CompanySnapshot, "ix_company_snapshot_unique", "instrument_id", "snapshot_date", unique=True)
+add_index(
+    CompanySnapshot, "ix_company_snapshot_unique", "instrument_id", "snapshot_date", unique=True
+)
 add_index(
     CompanySnapshot, "ix_company_snapshot_instrument_date", "instrument_id", "snapshot_date DESC"
 )

@@ -33,7 +33,9 @@ class DataSource(TableBase, table=True):
     name: str = Field(nullable=False)
     type: str = Field(nullable=False)
     base_url: str | None = None
-    status: str = Field(default="active", nullable=False, sa_column_kwargs={"server_default": "active"})
+    status: str = Field(
+        default="active", nullable=False, sa_column_kwargs={"server_default": "active"}
+    )
     meta: dict[str, Any] = json_field("Rate limits, timeouts, model name; never a secret.")
 
     bars: list["OhlcvBar"] = Relationship(back_populates="data_source")

@@ -38,7 +38,9 @@ class Instrument(TableBase, table=True):
     sector: str | None = Field(default=None, description="GICS sector.")
     industry: str | None = Field(default=None, description="GICS sub-industry.")
     market_cap: str | None = None
-    active: bool = Field(default=True, nullable=False, sa_column_kwargs={"server_default": text("true")})
+    active: bool = Field(
+        default=True, nullable=False, sa_column_kwargs={"server_default": text("true")}
+    )
     meta: dict[str, Any] = json_field("Provider identifiers and index memberships with dates.")
 
     bars: list["OhlcvBar"] = Relationship(back_populates="instrument")

@@ -1,0 +1,118 @@
+"""`market-pipeline`: the command line users type."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from market_pipeline.db.engine import DatabaseUnavailableError, check_connection, make_engine
+from market_pipeline.settings import get_settings, redact_url
+
+logger = logging.getLogger("market_pipeline.cli")
+
+
+def _engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    engine = make_engine(args.database_url)
+    check_connection(engine)
+    return engine
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from market_pipeline.db.migrations import upgrade
+
+    engine = _engine(args)
+    upgrade(engine, args.revision)
+    print(f"Database at {redact_url(engine.url)} is at revision {args.revision}.")
+    return 0
+
+
+def cmd_db_validate(args: argparse.Namespace) -> int:
+    from market_pipeline.db.validate import validate_schema
+
+    engine = _engine(args)
+    differences = validate_schema(engine)
+    if not differences:
+        print(f"Database at {redact_url(engine.url)} matches the models.")
+        return 0
+    print(f"Database at {redact_url(engine.url)} differs from the models:", file=sys.stderr)
+    for difference in differences:
+        print(f"  - {difference}", file=sys.stderr)
+    print(
+        "Fix: run `market-pipeline db upgrade` on a database made by our migrations, "
+        "or recreate it.",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def cmd_db_erd(args: argparse.Namespace) -> int:
+    from market_pipeline.db.erd import write_erd
+
+    path = write_erd(Path(args.output))
+    print(f"Wrote the ER diagram to {path}.")
+    return 0
+
+
+def _add_db_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    db = subparsers.add_parser("db", help="Migrate, validate and document the warehouse schema.")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+
+    upgrade = db_commands.add_parser("upgrade", help="Apply migrations to the configured database.")
+    upgrade.add_argument("--revision", default="head", help="Target revision (default: head).")
+    upgrade.set_defaults(func=cmd_db_upgrade)
+
+    validate = db_commands.add_parser(
+        "validate", help="Compare the live database with the models; exit 1 on any difference."
+    )
+    validate.set_defaults(func=cmd_db_validate)
+
+    erd = db_commands.add_parser("erd", help="Write the ER diagram (Mermaid) into docs/.")
+    erd.add_argument("--output", default="docs/schema.md", help="Markdown file to write.")
+    erd.set_defaults(func=cmd_db_erd)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="market-pipeline",
+        description="Keep the market-data warehouse current with Dagster.",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="SQLAlchemy URL of the warehouse (default: DATABASE_URL, else data/*.sqlite).",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="Log debug messages.")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    _add_db_parser(subparsers)
+    try:
+        from market_pipeline.bench.cli import add_bench_parser
+    except ImportError:  # the benchmark module is optional in a trimmed install
+        pass
+    else:
+        add_bench_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if not args.verbose:
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+    if args.database_url is None:
+        args.database_url = get_settings().database_url
+    try:
+        return int(args.func(args))
+    except DatabaseUnavailableError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
