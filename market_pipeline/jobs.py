@@ -1,0 +1,22 @@
+"""Jobs: the daily partitioned job and the weekly universe refresh."""
+
+from __future__ import annotations
+
+from dagster import AssetSelection, define_asset_job
+
+from market_pipeline.partitions import trading_day_partitions
+
+DAILY_GROUPS = ("market_data",)
+
+daily_job = define_asset_job(
+    name="daily_market_data",
+    selection=AssetSelection.groups(*DAILY_GROUPS),
+    partitions_def=trading_day_partitions,
+    description="Bars and the session-level tables for one NYSE session, with their checks.",
+)
+
+universe_job = define_asset_job(
+    name="refresh_universe",
+    selection=AssetSelection.groups("catalog"),
+    description="Data sources and the index universe, enriched from Yahoo profiles.",
+)
