@@ -66,7 +66,7 @@ def to_utc_datetime(value: Any) -> datetime | None:
 def to_date(value: Any) -> date | None:
     """Return a date from an ISO `YYYY-MM-DD` string or a `{raw: epoch, fmt: YYYY-MM-DD}` object.
 
-    The `fmt` text is preferred because Yahoo writes it in the calendar the value means; an epoch
+    The `fmt` text is preferred because Yahoo writes it in the calendar the value means. An epoch
     alone is read as a UTC midnight, which is how Yahoo stamps period-end dates.
     """
     if isinstance(value, dict):

@@ -1,7 +1,7 @@
 """The one table from Yahoo fundamentals-timeseries type names to canonical statement items.
 
 Yahoo names a series `<frequency><TypeName>` (`quarterlyTotalRevenue`, `annualTotalAssets`);
-this table holds `TypeName` only. When Yahoo renames a type, change its row here.
+this table contains `TypeName` only. When Yahoo renames a type, change its row here.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ class StatementItem:
     statement: StatementName
 
 
-_INCOME = "income_statement"
-_BALANCE = "balance_sheet"
-_CASH = "cash_flow"
+_INCOME: StatementName = "income_statement"
+_BALANCE: StatementName = "balance_sheet"
+_CASH: StatementName = "cash_flow"
 
 STATEMENT_ITEMS: tuple[StatementItem, ...] = (
     # Income statement
