@@ -1,0 +1,1 @@
+"""Benchmarks of the write path, run with `market-pipeline bench`."""
