@@ -44,7 +44,8 @@ def build_resources() -> dict[str, Any]:
         "yahoo": YahooResource(base_url=_optional_env("YAHOO_BASE_URL")),
         "saxo": SaxoResource(
             token=_optional_env("SAXO_TOKEN"),
-            base_url=os.environ.get("SAXO_BASE_URL") or SaxoResource.model_fields["base_url"].default,
+            base_url=os.environ.get("SAXO_BASE_URL")
+            or SaxoResource.model_fields["base_url"].default,
         ),
         "llm": LLMResource(
             base_url=_optional_env("LLM_BASE_URL"),

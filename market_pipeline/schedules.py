@@ -1,11 +1,14 @@
 """Schedules: the daily job after each session's close, the universe every week."""
 
-from __future__ import annotations
-
 from dagster import RunRequest, ScheduleDefinition, ScheduleEvaluationContext, SkipReason, schedule
 
 from market_pipeline.jobs import daily_job, universe_job
-from market_pipeline.partitions import PARTITION_KEY_FORMAT, SESSION_CLOSE_CRON, TIMEZONE, should_run_on
+from market_pipeline.partitions import (
+    PARTITION_KEY_FORMAT,
+    SESSION_CLOSE_CRON,
+    TIMEZONE,
+    should_run_on,
+)
 
 
 @schedule(

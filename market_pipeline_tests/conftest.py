@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+
+# Dagster step retries wait 30 s and more; the tests assert the first failure instead.
+os.environ.setdefault("MARKET_STEP_RETRIES", "0")
 from sqlalchemy import Engine
 
 from market_pipeline.db.migrations import upgrade
@@ -32,3 +37,25 @@ def engine(migrated_engine: Engine) -> Iterator[Engine]:
     """The migrated engine; every table is emptied when the test ends."""
     yield migrated_engine
     delete_all_rows(migrated_engine)
+
+
+@pytest.fixture(scope="session")
+def yahoo_server() -> Iterator[Any]:
+    """One Yahoo replay server on 127.0.0.1 for the whole run."""
+    from market_pipeline.replay.yahoo import YahooReplayServer
+
+    server = YahooReplayServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def yahoo_replay(yahoo_server: Any) -> Iterator[Any]:
+    """The Yahoo replay server with no pending faults, an empty request log and fresh
+    yfinance caches."""
+    from market_pipeline.providers.yahoo.client import reset_yfinance_state
+
+    yahoo_server.clear()
+    reset_yfinance_state()
+    yield yahoo_server
+    yahoo_server.clear()

@@ -1,7 +1,5 @@
 """`ohlcv_bar_pg`: daily bars for every active instrument, one partition per NYSE session."""
 
-from __future__ import annotations
-
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -31,8 +29,8 @@ from market_pipeline.db.lookup import InstrumentRef, active_instruments, source_
 from market_pipeline.db.resource import WarehouseResource
 from market_pipeline.db.upsert import upsert
 from market_pipeline.models import Instrument, OhlcvBar
-from market_pipeline.providers.records import BarSeries
 from market_pipeline.partitions import session_of_partition_key, trading_day_partitions
+from market_pipeline.providers.records import BarSeries
 from market_pipeline.providers.saxo.resource import SaxoResource
 from market_pipeline.providers.yahoo.resource import YahooResource
 
@@ -148,7 +146,12 @@ def ohlcv_bar_pg(
     data_source_id = source_id(engine, source.name)
     context.log.info(
         "fetching %d symbols from %s for %s..%s (partitions %s..%s)",
-        len(instruments), source.name, window.fetch_start, window.end, window.start, window.end,
+        len(instruments),
+        source.name,
+        window.fetch_start,
+        window.end,
+        window.start,
+        window.end,
     )
 
     # Fetch: one request per symbol for the whole range.
@@ -188,7 +191,11 @@ def ohlcv_bar_pg(
     expired = delete_expired(engine, keep_from)
     context.log.info(
         "ohlcv_bar_pg: %d rows (%d inserted, %d updated, %d unchanged), %d expired",
-        result.total, result.inserted, result.updated, result.unchanged, expired,
+        result.total,
+        result.inserted,
+        result.updated,
+        result.unchanged,
+        expired,
     )
 
     # Report.
@@ -217,7 +224,9 @@ def ohlcv_bar_pg(
     )
 
 
-def _preview_rows(rows: list[dict[str, Any]], ids: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+def _preview_rows(
+    rows: list[dict[str, Any]], ids: dict[str, Any]
+) -> list[tuple[str, dict[str, Any]]]:
     symbols = {value: key for key, value in ids.items()}
     latest = sorted(rows, key=lambda row: (row["ts"], symbols[row["instrument_id"]]), reverse=True)
     return [(symbols[row["instrument_id"]], row) for row in latest]

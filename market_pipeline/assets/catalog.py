@@ -1,11 +1,10 @@
 """Catalog assets: `data_source` (the providers) and `instrument` (the universe)."""
 
-from __future__ import annotations
-
+import os
 from datetime import UTC, datetime
 from typing import Any
 
-from dagster import AssetExecutionContext, MaterializeResult, RetryPolicy, Backoff, asset
+from dagster import AssetExecutionContext, Backoff, MaterializeResult, RetryPolicy, asset
 from sqlalchemy import select, update
 
 from market_pipeline import sources
@@ -25,7 +24,13 @@ from market_pipeline.universe.instruments import (
 from market_pipeline.universe.loader import load_universe
 
 YAHOO_BASE_URL = "https://query2.finance.yahoo.com"
-PROVIDER_RETRY = RetryPolicy(max_retries=2, delay=30, backoff=Backoff.EXPONENTIAL)
+# Step retries on top of the clients' own request retries: a provider outage of a few minutes
+# does not fail the run. MARKET_STEP_RETRIES=0 turns them off (the tests do).
+PROVIDER_RETRY = RetryPolicy(
+    max_retries=int(os.environ.get("MARKET_STEP_RETRIES", "2")),
+    delay=float(os.environ.get("MARKET_STEP_RETRY_DELAY_SECONDS", "30")),
+    backoff=Backoff.EXPONENTIAL,
+)
 
 
 def data_source_rows(
@@ -93,7 +98,10 @@ def data_source_asset(
 
     context.log.info(
         "data_source: %d rows (%d inserted, %d updated, %d unchanged)",
-        result.total, result.inserted, result.updated, result.unchanged,
+        result.total,
+        result.inserted,
+        result.updated,
+        result.unchanged,
     )
     preview = markdown_table(rows, ["name", "type", "status", "base_url"])
     return MaterializeResult(metadata=upsert_metadata(result, preview=preview))
@@ -163,7 +171,9 @@ def _existing_meta(engine: Any) -> dict[str, dict[str, Any]]:
 def _deactivate_departed(engine: Any, current: set[str]) -> list[str]:
     with engine.begin() as connection:
         active = set(
-            connection.execute(select(Instrument.symbol).where(Instrument.active.is_(True))).scalars()
+            connection.execute(
+                select(Instrument.symbol).where(Instrument.active.is_(True))
+            ).scalars()
         )
         departed = sorted(active - current)
         if departed:

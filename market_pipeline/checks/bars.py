@@ -1,7 +1,6 @@
 """Checks on `ohlcv_bar_pg`, per partition, on the sessions the run wrote."""
 
-from __future__ import annotations
-
+import itertools
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -102,7 +101,9 @@ def no_null_prices(
         OhlcvBar.low.is_(None),
         OhlcvBar.close.is_(None),
     )
-    query = select(Instrument.symbol, OhlcvBar.ts).join(Instrument).where(_bars_in(sessions), missing)
+    query = (
+        select(Instrument.symbol, OhlcvBar.ts).join(Instrument).where(_bars_in(sessions), missing)
+    )
     offenders = _rows(warehouse.get_engine(), query)
     return check_result(
         description="Bars with a null price.",
@@ -181,7 +182,7 @@ def price_jumps(
     checked = 0
     for symbol, rows in _closes(warehouse.get_engine(), sessions, 1).items():
         splits = _split_sessions(rows[0].meta)
-        for previous, current in zip(rows, rows[1:], strict=False):
+        for previous, current in itertools.pairwise(rows):
             if current.ts < sessions[0] or previous.close == 0:
                 continue
             checked += 1
@@ -235,7 +236,7 @@ def stale_closes(
     series = _closes(warehouse.get_engine(), sessions, run_length)
     for symbol, rows in series.items():
         streak = 1
-        for previous, current in zip(rows, rows[1:], strict=False):
+        for previous, current in itertools.pairwise(rows):
             same = current.close == previous.close and current.volume > 0
             streak = streak + 1 if same else 1
             if streak >= run_length and current.ts >= sessions[0]:

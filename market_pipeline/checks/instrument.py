@@ -1,7 +1,5 @@
 """Checks on `instrument`: unique symbols, complete equities, universe size."""
 
-from __future__ import annotations
-
 from dagster import AssetCheckResult, asset_check
 from sqlalchemy import func, or_, select
 
@@ -61,8 +59,10 @@ def equities_complete(warehouse: WarehouseResource) -> AssetCheckResult:
 )
 def universe_size(warehouse: WarehouseResource, pipeline: PipelineConfig) -> AssetCheckResult:
     low, high = pipeline.expected_universe_range()
-    query = select(func.count()).select_from(Instrument).where(
-        Instrument.active.is_(True), Instrument.asset_class == "equity"
+    query = (
+        select(func.count())
+        .select_from(Instrument)
+        .where(Instrument.active.is_(True), Instrument.asset_class == "equity")
     )
     with warehouse.get_engine().connect() as connection:
         size = connection.execute(query).scalar_one()

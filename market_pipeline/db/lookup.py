@@ -38,7 +38,9 @@ def source_id(engine: Engine, name: str) -> uuid.UUID:
     return found
 
 
-def active_instruments(engine: Engine, asset_classes: tuple[str, ...] | None = None) -> list[InstrumentRef]:
+def active_instruments(
+    engine: Engine, asset_classes: tuple[str, ...] | None = None
+) -> list[InstrumentRef]:
     """Return the active instruments, optionally of some asset classes, ordered by symbol."""
     query = select(
         Instrument.id,
