@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/market-pipeline db upgrade
+	$(BIN)/market-pipeline run --offline
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -74,6 +75,77 @@ def _add_db_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ign
     erd.set_defaults(func=cmd_db_erd)
 
 
+def _date(value: str):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"invalid date {value!r}: write it as 2025-08-29"
+        ) from None
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from market_pipeline.runner import run_main_job
+
+    window = None
+    if args.start or args.end:
+        if not (args.start and args.end):
+            print("error: pass both --start and --end, or neither", file=sys.stderr)
+            return 2
+        window = (args.start, args.end)
+    report = run_main_job(
+        database_url=args.database_url,
+        dagster_home=Path(args.dagster_home).resolve(),
+        offline=args.offline,
+        window=window,
+        daily_sessions=args.daily_sessions,
+    )
+    ui = "market-pipeline ui --offline" if args.offline else "market-pipeline ui"
+    print(report.render(ui_command=ui))
+    return 0 if report.ok else 1
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    from market_pipeline.ui import serve_ui
+
+    return serve_ui(
+        database_url=args.database_url,
+        dagster_home=Path(args.dagster_home).resolve(),
+        offline=args.offline,
+        port=args.port,
+    )
+
+
+def _add_run_parsers(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    run = subparsers.add_parser(
+        "run",
+        help="Migrate the warehouse and materialise every asset through Dagster, with checks.",
+    )
+    run.add_argument(
+        "--offline",
+        action="store_true",
+        help="Use the recorded provider payloads shipped in the package (no network).",
+    )
+    run.add_argument("--start", type=_date, help="First session (default: the data's window).")
+    run.add_argument("--end", type=_date, help="Last session.")
+    run.add_argument(
+        "--daily-sessions",
+        type=int,
+        default=3,
+        help="Run the daily job (estimates and snapshots) for this many last sessions.",
+    )
+    run.add_argument("--dagster-home", default=".dagster_home", help="Dagster instance folder.")
+    run.set_defaults(func=cmd_run)
+
+    ui = subparsers.add_parser("ui", help="Start `dagster dev` on the warehouse and instance.")
+    ui.add_argument("--offline", action="store_true", help="Serve the recorded payloads too.")
+    ui.add_argument("--port", type=int, default=3000, help="Port of the web UI.")
+    ui.add_argument("--dagster-home", default=".dagster_home", help="Dagster instance folder.")
+    ui.set_defaults(func=cmd_ui)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="market-pipeline",
@@ -87,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="Log debug messages.")
     subparsers = parser.add_subparsers(dest="command", required=True)
     _add_db_parser(subparsers)
+    _add_run_parsers(subparsers)
     try:
         from market_pipeline.bench.cli import add_bench_parser
     except ImportError:  # the benchmark module is optional in a trimmed install
@@ -96,7 +169,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_dagster_feature_warnings() -> None:
+    """Hide Dagster's beta and preview notices (backfill policies, partitioned checks)."""
+    from dagster import BetaWarning, PreviewWarning
+
+    warnings.filterwarnings("ignore", category=BetaWarning)
+    warnings.filterwarnings("ignore", category=PreviewWarning)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _quiet_dagster_feature_warnings()
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
