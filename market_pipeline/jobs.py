@@ -1,4 +1,4 @@
-"""Jobs: the daily partitioned job and the weekly universe refresh."""
+"""Jobs: the daily partitioned job, the weekly universe refresh and the fundamentals refresh."""
 
 from __future__ import annotations
 
@@ -19,4 +19,10 @@ universe_job = define_asset_job(
     name="refresh_universe",
     selection=AssetSelection.groups("catalog"),
     description="Data sources and the index universe, enriched from Yahoo profiles.",
+)
+
+fundamentals_job = define_asset_job(
+    name="refresh_fundamentals",
+    selection=AssetSelection.groups("fundamentals"),
+    description="Quarterly and annual statements and earnings events of every active equity.",
 )

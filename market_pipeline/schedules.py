@@ -1,8 +1,8 @@
-"""Schedules: the daily job after each session's close, the universe every week."""
+"""Schedules: the daily job after each session's close, the universe and fundamentals weekly."""
 
 from dagster import RunRequest, ScheduleDefinition, ScheduleEvaluationContext, SkipReason, schedule
 
-from market_pipeline.jobs import daily_job, universe_job
+from market_pipeline.jobs import daily_job, fundamentals_job, universe_job
 from market_pipeline.partitions import (
     PARTITION_KEY_FORMAT,
     SESSION_CLOSE_CRON,
@@ -35,4 +35,12 @@ weekly_universe = ScheduleDefinition(
     description="Refreshes the index universe every Monday at 06:00 New York time.",
 )
 
-SCHEDULES = [daily_after_close, weekly_universe]
+weekly_fundamentals = ScheduleDefinition(
+    name="weekly_fundamentals",
+    job=fundamentals_job,
+    cron_schedule="0 7 * * 6",
+    execution_timezone=TIMEZONE,
+    description="Refreshes statements and earnings every Saturday at 07:00 New York time.",
+)
+
+SCHEDULES = [daily_after_close, weekly_universe, weekly_fundamentals]

@@ -1,8 +1,8 @@
 """Checks on `company_snapshot`, `sector_snapshot` and `macro_snapshot`, per partition.
 
-Each table gets the same four checks: one row per key, a non-empty summary, every expected
-metric key present (values may be null), and grounding: the stored summary is tested again
-against the stored metrics and sources, so the check fails on any number they do not give.
+Each table gets the same four checks: one row per key, a non-empty summary, and every expected
+metric key present (values may be null). The fourth, grounding, tests the stored summary again
+against the stored metrics and sources, so it fails on any number they do not give.
 """
 
 from collections.abc import Callable
@@ -136,7 +136,7 @@ def ungrounded_summaries(snapshots: list[StoredSnapshot]) -> list[str]:
 
 @dataclass(frozen=True)
 class SnapshotTable:
-    """What the four checks need to know about one snapshot table."""
+    """The table, key, loader and expected metric keys that the four checks use."""
 
     asset: str
     model: Any

@@ -1,0 +1,1 @@
+"""The snapshot assets: company, sector and macro reviews with written summaries."""
