@@ -8,6 +8,7 @@ Dagster runs stored in the instance under DAGSTER_HOME, so `dagster dev` shows t
 from __future__ import annotations
 
 import logging
+import warnings
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,6 +39,8 @@ UNIVERSE_JOB = "refresh_universe"
 FUNDAMENTALS_JOB = "refresh_fundamentals"
 DAILY_JOB = "daily_market_data"
 BARS_ASSET = AssetKey("ohlcv_bar_pg")
+# Dagster's console logger prints every step event at DEBUG; INFO keeps the assets' own lines.
+RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
 @dataclass
@@ -180,7 +183,9 @@ def run_plan(
         steps.append(
             (
                 job_name,
-                lambda job=job: job.execute_in_process(instance=instance, raise_on_error=False),
+                lambda job=job: job.execute_in_process(
+                    run_config=RUN_CONFIG, instance=instance, raise_on_error=False
+                ),
             )
         )
     daily_job = defs.resolve_job_def(DAILY_JOB)
@@ -205,7 +210,10 @@ def run_plan(
             (
                 f"{DAILY_JOB} {key}",
                 lambda key=key: daily_job.execute_in_process(
-                    instance=instance, partition_key=key, raise_on_error=False
+                    run_config=RUN_CONFIG,
+                    instance=instance,
+                    partition_key=key,
+                    raise_on_error=False,
                 ),
             )
         )
@@ -255,6 +263,9 @@ def run_main_job(
             from market_pipeline.definitions import build_definitions
 
             defs = build_definitions()
+            # Bars backfill as one run per range, the per-session assets one run per
+            # session; Dagster warns that the daily job mixes these two policies.
+            warnings.filterwarnings("ignore", message=".*varying BackfillPolicies.*")
             with DagsterInstance.get() as instance:
                 report.runs = run_plan(defs, instance, first, last, daily_sessions, progress)
     report.rows = table_counts(database_url)
