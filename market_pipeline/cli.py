@@ -7,7 +7,10 @@ import logging
 import sys
 import warnings
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
+
+from sqlalchemy import Engine
 
 from market_pipeline.db.engine import DatabaseUnavailableError, check_connection, make_engine
 from market_pipeline.settings import get_settings, redact_url
@@ -15,7 +18,7 @@ from market_pipeline.settings import get_settings, redact_url
 logger = logging.getLogger("market_pipeline.cli")
 
 
-def _engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _engine(args: argparse.Namespace) -> Engine:
     engine = make_engine(args.database_url)
     check_connection(engine)
     return engine
@@ -57,7 +60,7 @@ def cmd_db_erd(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_db_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_db_parser(subparsers: argparse._SubParsersAction) -> None:
     db = subparsers.add_parser("db", help="Migrate, validate and document the warehouse schema.")
     db_commands = db.add_subparsers(dest="db_command", required=True)
 
@@ -75,9 +78,7 @@ def _add_db_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ign
     erd.set_defaults(func=cmd_db_erd)
 
 
-def _date(value: str):  # type: ignore[no-untyped-def]
-    from datetime import date
-
+def _date(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -118,7 +119,7 @@ def cmd_ui(args: argparse.Namespace) -> int:
     )
 
 
-def _add_run_parsers(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_run_parsers(subparsers: argparse._SubParsersAction) -> None:
     run = subparsers.add_parser(
         "run",
         help="Migrate the warehouse and materialise every asset through Dagster, with checks.",

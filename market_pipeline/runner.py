@@ -8,8 +8,8 @@ Dagster runs stored in the instance under DAGSTER_HOME, so `dagster dev` shows t
 from __future__ import annotations
 
 import logging
-import warnings
 import os
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from market_pipeline.calendar import latest_closed_session, sessions_in_range, trailing_sessions
 from market_pipeline.db.engine import check_connection, make_engine
 from market_pipeline.db.migrations import upgrade
-from market_pipeline.models import ALL_TABLES
+from market_pipeline.models import metadata
 from market_pipeline.offline import (
     OFFLINE_FIRST_SESSION,
     OFFLINE_LAST_SESSION,
@@ -155,16 +155,60 @@ def _summarise(label: str, result: Any) -> RunOutcome:
 
 
 def table_counts(database_url: str) -> dict[str, int]:
+    """Return the number of rows of every warehouse table."""
     engine = make_engine(database_url)
-    counts = {}
     with engine.connect() as connection:
-        for model in ALL_TABLES:
-            table = model.__table__  # type: ignore[attr-defined]
-            counts[table.name] = connection.execute(
-                select(func.count()).select_from(table)
-            ).scalar_one()
+        counts = {
+            table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in metadata.sorted_tables
+        }
     engine.dispose()
     return counts
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    """One Dagster run of the plan: a job, optionally one partition or a partition range."""
+
+    label: str
+    job_name: str
+    partition_key: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    asset_selection: tuple[AssetKey, ...] | None = None
+
+    def execute(self, defs: Definitions, instance: DagsterInstance) -> Any:
+        job = defs.resolve_job_def(self.job_name)
+        return job.execute_in_process(
+            run_config=RUN_CONFIG,
+            instance=instance,
+            partition_key=self.partition_key,
+            tags=self.tags,
+            asset_selection=list(self.asset_selection) if self.asset_selection else None,
+            raise_on_error=False,
+        )
+
+
+def plan_runs(first: date, last: date, daily_sessions: int) -> list[PlannedRun]:
+    """Return the universe and fundamentals refreshes, the bars backfill over `first`..`last`
+    as one run, then the daily job for each of the last `daily_sessions` sessions."""
+    range_tags = {
+        "dagster/asset_partition_range_start": first.strftime(PARTITION_KEY_FORMAT),
+        "dagster/asset_partition_range_end": last.strftime(PARTITION_KEY_FORMAT),
+    }
+    runs = [
+        PlannedRun(label=UNIVERSE_JOB, job_name=UNIVERSE_JOB),
+        PlannedRun(label=FUNDAMENTALS_JOB, job_name=FUNDAMENTALS_JOB),
+        PlannedRun(
+            label=f"bars backfill {first}..{last}",
+            job_name=DAILY_JOB,
+            tags=range_tags,
+            asset_selection=(BARS_ASSET,),
+        ),
+    ]
+    for session in sessions_in_range(first, last)[-daily_sessions:]:
+        key = session.strftime(PARTITION_KEY_FORMAT)
+        runs.append(PlannedRun(label=f"{DAILY_JOB} {key}", job_name=DAILY_JOB, partition_key=key))
+    return runs
 
 
 def run_plan(
@@ -175,60 +219,20 @@ def run_plan(
     daily_sessions: int,
     progress: Callable[[str], None],
 ) -> list[RunOutcome]:
-    """Run the universe and fundamentals jobs, the bars backfill, then the daily job."""
-    daily = sessions_in_range(first, last)[-daily_sessions:]
-    steps: list[tuple[str, Callable[[], Any]]] = []
-    for job_name in (UNIVERSE_JOB, FUNDAMENTALS_JOB):
-        job = defs.resolve_job_def(job_name)
-        steps.append(
-            (
-                job_name,
-                lambda job=job: job.execute_in_process(
-                    run_config=RUN_CONFIG, instance=instance, raise_on_error=False
-                ),
-            )
-        )
-    daily_job = defs.resolve_job_def(DAILY_JOB)
-    range_tags = {
-        "dagster/asset_partition_range_start": first.strftime(PARTITION_KEY_FORMAT),
-        "dagster/asset_partition_range_end": last.strftime(PARTITION_KEY_FORMAT),
-    }
-    steps.append(
-        (
-            f"bars backfill {first}..{last}",
-            lambda: daily_job.execute_in_process(
-                instance=instance,
-                asset_selection=[BARS_ASSET],
-                tags=range_tags,
-                raise_on_error=False,
-            ),
-        )
-    )
-    for session in daily:
-        key = session.strftime(PARTITION_KEY_FORMAT)
-        steps.append(
-            (
-                f"{DAILY_JOB} {key}",
-                lambda key=key: daily_job.execute_in_process(
-                    run_config=RUN_CONFIG,
-                    instance=instance,
-                    partition_key=key,
-                    raise_on_error=False,
-                ),
-            )
-        )
-
+    """Execute `plan_runs` in order, reporting progress; stop if the universe refresh fails."""
+    steps = plan_runs(first, last, daily_sessions)
     outcomes = []
-    for number, (label, run) in enumerate(steps, start=1):
+    for number, step in enumerate(steps, start=1):
+        label = step.label
         progress(f"[{number}/{len(steps)}] {label} ...")
-        outcome = _summarise(label, run())
+        outcome = _summarise(label, step.execute(defs, instance))
         outcomes.append(outcome)
         state = "succeeded" if outcome.success else "FAILED"
         progress(
             f"[{number}/{len(steps)}] {label} {state}: checks {outcome.checks_passed} passed, "
             f"{outcome.checks_warned} warned, {outcome.checks_failed} failed"
         )
-        if not outcome.success and label in (UNIVERSE_JOB,):
+        if not outcome.success and step.job_name == UNIVERSE_JOB:
             break
     return outcomes
 
@@ -258,16 +262,18 @@ def run_main_job(
     report = MainJobReport(
         database=redact_url(database_url), dagster_home=dagster_home, sessions=(first, last)
     )
-    with _providers(offline, progress) as provider_environment:
-        with patched_environ({**environment, **provider_environment}):
-            from market_pipeline.definitions import build_definitions
+    with (
+        _providers(offline, progress) as provider_environment,
+        patched_environ({**environment, **provider_environment}),
+    ):
+        from market_pipeline.definitions import build_definitions
 
-            defs = build_definitions()
-            # Bars backfill as one run per range, the per-session assets one run per
-            # session; Dagster warns that the daily job mixes these two policies.
-            warnings.filterwarnings("ignore", message=".*varying BackfillPolicies.*")
-            with DagsterInstance.get() as instance:
-                report.runs = run_plan(defs, instance, first, last, daily_sessions, progress)
+        defs = build_definitions()
+        # Bars backfill as one run per range, the per-session assets one run per session;
+        # Dagster warns that the daily job mixes these two policies.
+        warnings.filterwarnings("ignore", message=".*varying BackfillPolicies.*")
+        with DagsterInstance.get() as instance:
+            report.runs = run_plan(defs, instance, first, last, daily_sessions, progress)
     report.rows = table_counts(database_url)
     return report
 
