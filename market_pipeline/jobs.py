@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from dagster import AssetSelection, define_asset_job
 
-from market_pipeline.partitions import trading_day_partitions
-
 DAILY_GROUPS = ("market_data",)
 
+# Dagster infers the session partitions from the selected assets.
 daily_job = define_asset_job(
     name="daily_market_data",
     selection=AssetSelection.groups(*DAILY_GROUPS),
-    partitions_def=trading_day_partitions,
     description="Bars and the session-level tables for one NYSE session, with their checks.",
 )
 
