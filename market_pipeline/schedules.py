@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from dagster import RunRequest, ScheduleDefinition, ScheduleEvaluationContext, SkipReason, schedule
 from sqlalchemy import Engine, select
+from sqlmodel import col
 
 from market_pipeline.calendar import sessions_in_range, trailing_sessions
 from market_pipeline.db.resource import WarehouseResource
@@ -59,14 +60,14 @@ def symbols_reporting_near(engine: Engine, session: date, sessions: int) -> list
     first = trailing_sessions(session, sessions + 1)[0]
     last = sessions_in_range(session, session + timedelta(days=7 + 2 * sessions))[sessions]
     query = (
-        select(Instrument.symbol)
-        .join(EarningsEvent, EarningsEvent.instrument_id == Instrument.id)
+        select(col(Instrument.symbol))
+        .join(EarningsEvent, col(EarningsEvent.instrument_id) == col(Instrument.id))
         .where(
-            Instrument.active.is_(True),
-            EarningsEvent.report_date.between(first, last),
+            col(Instrument.active).is_(True),
+            col(EarningsEvent.report_date).between(first, last),
         )
         .distinct()
-        .order_by(Instrument.symbol)
+        .order_by(col(Instrument.symbol))
     )
     with engine.connect() as connection:
         return list(connection.execute(query).scalars())

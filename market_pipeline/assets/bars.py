@@ -12,6 +12,7 @@ from dagster import (
     asset,
 )
 from sqlalchemy import Engine, delete, func, select, update
+from sqlmodel import col
 
 from market_pipeline.assets.bar_rows import (
     BarWindow,
@@ -53,10 +54,10 @@ def run_window(context: AssetExecutionContext, trailing: int) -> BarWindow:
 def first_stored_sessions(engine: Engine, source: Any) -> dict[str, date]:
     """Return symbol -> first stored session of that source's bars."""
     query = (
-        select(Instrument.symbol, func.min(OhlcvBar.ts))
-        .join(Instrument, Instrument.id == OhlcvBar.instrument_id)
-        .where(OhlcvBar.data_source_id == source)
-        .group_by(Instrument.symbol)
+        select(col(Instrument.symbol), func.min(col(OhlcvBar.ts)))
+        .join(Instrument, col(Instrument.id) == col(OhlcvBar.instrument_id))
+        .where(col(OhlcvBar.data_source_id) == source)
+        .group_by(col(Instrument.symbol))
     )
     with engine.connect() as connection:
         return {symbol: first for symbol, first in connection.execute(query)}
@@ -86,7 +87,7 @@ def record_splits(
             meta = {**instrument.meta, "splits": [known[key] for key in sorted(known)]}
             connection.execute(
                 update(Instrument)
-                .where(Instrument.id == instrument.id)
+                .where(col(Instrument.id) == instrument.id)
                 .values(meta=meta, updated_at=datetime.now(UTC))
             )
     return new
@@ -95,7 +96,7 @@ def record_splits(
 def delete_expired(engine: Engine, keep_from: date) -> int:
     """Delete bars before `keep_from`; return how many went."""
     with engine.begin() as connection:
-        result = connection.execute(delete(OhlcvBar).where(OhlcvBar.ts < keep_from))
+        result = connection.execute(delete(OhlcvBar).where(col(OhlcvBar.ts) < keep_from))
     return int(result.rowcount or 0)
 
 

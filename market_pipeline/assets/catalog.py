@@ -6,6 +6,7 @@ from typing import Any
 
 from dagster import AssetExecutionContext, Backoff, MaterializeResult, RetryPolicy, asset
 from sqlalchemy import select, update
+from sqlmodel import col
 
 from market_pipeline import sources
 from market_pipeline.assets.reporting import markdown_table, upsert_metadata
@@ -164,7 +165,9 @@ def _existing_meta(engine: Any) -> dict[str, dict[str, Any]]:
     with engine.connect() as connection:
         return {
             symbol: dict(meta or {})
-            for symbol, meta in connection.execute(select(Instrument.symbol, Instrument.meta))
+            for symbol, meta in connection.execute(
+                select(col(Instrument.symbol), col(Instrument.meta))
+            )
         }
 
 
@@ -172,14 +175,14 @@ def _deactivate_departed(engine: Any, current: set[str]) -> list[str]:
     with engine.begin() as connection:
         active = set(
             connection.execute(
-                select(Instrument.symbol).where(Instrument.active.is_(True))
+                select(col(Instrument.symbol)).where(col(Instrument.active).is_(True))
             ).scalars()
         )
         departed = sorted(active - current)
         if departed:
             connection.execute(
                 update(Instrument)
-                .where(Instrument.symbol.in_(departed))
+                .where(col(Instrument.symbol).in_(departed))
                 .values(active=False, updated_at=datetime.now(UTC))
             )
     return departed

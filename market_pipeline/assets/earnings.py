@@ -6,6 +6,7 @@ from typing import Any
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 from sqlalchemy import Engine, select
+from sqlmodel import col
 
 from market_pipeline import sources
 from market_pipeline.assets.catalog import PROVIDER_RETRY
@@ -26,12 +27,12 @@ def stored_events(
 ) -> dict[uuid.UUID, dict[str, StoredEvent]]:
     """Return instrument id -> fiscal period -> the stored event."""
     query = select(
-        EarningsEvent.instrument_id,
-        EarningsEvent.fiscal_period,
-        EarningsEvent.scheduled_for,
-        EarningsEvent.report_date,
-        EarningsEvent.results,
-    ).where(EarningsEvent.instrument_id.in_(instrument_ids))
+        col(EarningsEvent.instrument_id),
+        col(EarningsEvent.fiscal_period),
+        col(EarningsEvent.scheduled_for),
+        col(EarningsEvent.report_date),
+        col(EarningsEvent.results),
+    ).where(col(EarningsEvent.instrument_id).in_(instrument_ids))
     found: dict[uuid.UUID, dict[str, StoredEvent]] = {}
     with engine.connect() as connection:
         for row in connection.execute(query):

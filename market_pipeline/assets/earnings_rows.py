@@ -156,7 +156,7 @@ def earnings_rows(
             continue
         previous = stored.get(label)
         results = results_document(event)
-        row = {
+        row: dict[str, Any] = {
             "instrument_id": instrument_id,
             "fiscal_period": label,
             "scheduled_for": event.scheduled_for,

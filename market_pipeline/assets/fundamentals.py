@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Engine, func, select
+from sqlmodel import col
 
 from market_pipeline.assets.periods import ANNUAL_TYPE, closing_month
 from market_pipeline.models import FinancialStatement
@@ -37,12 +38,12 @@ def stored_year_end_months(
 ) -> dict[uuid.UUID, int]:
     """Return instrument id -> fiscal year end month, from its latest stored `FY` statement."""
     query = (
-        select(FinancialStatement.instrument_id, func.max(FinancialStatement.period_end))
-        .where(FinancialStatement.period_type == ANNUAL_TYPE)
-        .group_by(FinancialStatement.instrument_id)
+        select(col(FinancialStatement.instrument_id), func.max(col(FinancialStatement.period_end)))
+        .where(col(FinancialStatement.period_type) == ANNUAL_TYPE)
+        .group_by(col(FinancialStatement.instrument_id))
     )
     if instrument_ids is not None:
-        query = query.where(FinancialStatement.instrument_id.in_(list(instrument_ids)))
+        query = query.where(col(FinancialStatement.instrument_id).in_(list(instrument_ids)))
     with engine.connect() as connection:
         rows: list[tuple[uuid.UUID, date]] = list(connection.execute(query))
     return {instrument_id: closing_month(period_end)[1] for instrument_id, period_end in rows}

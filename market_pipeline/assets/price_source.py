@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Protocol
 
 from sqlalchemy import Engine, update
+from sqlmodel import col
 
 from market_pipeline import sources
 from market_pipeline.db.lookup import InstrumentRef
@@ -68,7 +69,7 @@ class SaxoPrices:
         with self.engine.begin() as connection:
             connection.execute(
                 update(Instrument)
-                .where(Instrument.id == instrument.id)
+                .where(col(Instrument.id) == instrument.id)
                 .values(meta=meta, updated_at=datetime.now(UTC))
             )
         return saxo_instrument.uic

@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
-def add_bench_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_bench_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register `bench` and its `upsert` subcommand on the top-level subparsers."""
     bench = subparsers.add_parser("bench", help="Measure the write path.")
     commands = bench.add_subparsers(dest="bench_command", required=True)

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -156,13 +157,14 @@ def prepare(engine: Engine, config: BenchConfig) -> list[dict[str, Any]]:
     """Insert the data source and instruments, and return the bars as upsert rows."""
     source_id = uuid.uuid4()
     instrument_ids = [uuid.uuid4() for _ in range(config.instruments)]
+    # SQLModel adds `__table__` when it builds a table class, but its stubs do not declare it.
     with engine.begin() as connection:
         connection.execute(
-            insert(DataSource.__table__),  # type: ignore[arg-type]
+            insert(DataSource.__table__),  # type: ignore[attr-defined]
             [{"id": source_id, "name": "bench", "type": "api"}],
         )
         connection.execute(
-            insert(Instrument.__table__),  # type: ignore[arg-type]
+            insert(Instrument.__table__),  # type: ignore[attr-defined]
             [
                 {"id": instrument_id, "symbol": f"B{number:05d}", "asset_class": "equity"}
                 for number, instrument_id in enumerate(instrument_ids)
@@ -213,7 +215,7 @@ def measure_upserts(
                 step,
                 backend,
                 total,
-                lambda r=step_rows: upsert(engine, OhlcvBar, progress.count(r, total)),
+                partial(upsert, engine, OhlcvBar, progress.count(step_rows, total)),
             )
         )
     return measurements

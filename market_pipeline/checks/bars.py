@@ -8,6 +8,7 @@ from typing import Any
 
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, asset_check
 from sqlalchemy import Engine, func, or_, select
+from sqlmodel import col
 
 from market_pipeline.calendar import trailing_sessions
 from market_pipeline.checks.results import check_result, check_sessions
@@ -21,7 +22,7 @@ VOLUME_CLASSES = ("equity", "etf")
 
 
 def _bars_in(sessions: list[date]) -> Any:
-    return OhlcvBar.ts.between(sessions[0], sessions[-1])
+    return col(OhlcvBar.ts).between(sessions[0], sessions[-1])
 
 
 def _rows(engine: Engine, query: Any) -> list[Any]:
@@ -42,13 +43,15 @@ def ohlc_consistent(
     sessions = check_sessions(context)
     engine = warehouse.get_engine()
     bad = or_(
-        OhlcvBar.high < OhlcvBar.low,
-        OhlcvBar.high < OhlcvBar.open,
-        OhlcvBar.high < OhlcvBar.close,
-        OhlcvBar.low > OhlcvBar.open,
-        OhlcvBar.low > OhlcvBar.close,
+        col(OhlcvBar.high) < col(OhlcvBar.low),
+        col(OhlcvBar.high) < col(OhlcvBar.open),
+        col(OhlcvBar.high) < col(OhlcvBar.close),
+        col(OhlcvBar.low) > col(OhlcvBar.open),
+        col(OhlcvBar.low) > col(OhlcvBar.close),
     )
-    base = select(Instrument.symbol, OhlcvBar.ts).join(Instrument).where(_bars_in(sessions))
+    base = (
+        select(col(Instrument.symbol), col(OhlcvBar.ts)).join(Instrument).where(_bars_in(sessions))
+    )
     offenders = _rows(engine, base.where(bad))
     checked = _rows(engine, select(func.count()).select_from(OhlcvBar).where(_bars_in(sessions)))
     return check_result(
@@ -70,10 +73,10 @@ def one_row_per_key(
 ) -> AssetCheckResult:
     sessions = check_sessions(context)
     query = (
-        select(Instrument.symbol, OhlcvBar.ts, func.count())
+        select(col(Instrument.symbol), col(OhlcvBar.ts), func.count())
         .join(Instrument)
         .where(_bars_in(sessions))
-        .group_by(Instrument.symbol, OhlcvBar.ts, OhlcvBar.data_source_id)
+        .group_by(col(Instrument.symbol), col(OhlcvBar.ts), col(OhlcvBar.data_source_id))
         .having(func.count() > 1)
     )
     offenders = _rows(warehouse.get_engine(), query)
@@ -96,13 +99,15 @@ def no_null_prices(
 ) -> AssetCheckResult:
     sessions = check_sessions(context)
     missing = or_(
-        OhlcvBar.open.is_(None),
-        OhlcvBar.high.is_(None),
-        OhlcvBar.low.is_(None),
-        OhlcvBar.close.is_(None),
+        col(OhlcvBar.open).is_(None),
+        col(OhlcvBar.high).is_(None),
+        col(OhlcvBar.low).is_(None),
+        col(OhlcvBar.close).is_(None),
     )
     query = (
-        select(Instrument.symbol, OhlcvBar.ts).join(Instrument).where(_bars_in(sessions), missing)
+        select(col(Instrument.symbol), col(OhlcvBar.ts))
+        .join(Instrument)
+        .where(_bars_in(sessions), missing)
     )
     offenders = _rows(warehouse.get_engine(), query)
     return check_result(
@@ -124,10 +129,12 @@ def coverage(
 ) -> AssetCheckResult:
     sessions = check_sessions(context)
     engine = warehouse.get_engine()
-    active = select(Instrument.id, Instrument.symbol).where(Instrument.active.is_(True))
+    active = select(col(Instrument.id), col(Instrument.symbol)).where(
+        col(Instrument.active).is_(True)
+    )
     instruments = {row.id: row.symbol for row in _rows(engine, active)}
     present: dict[date, set[Any]] = defaultdict(set)
-    bars = select(OhlcvBar.ts, OhlcvBar.instrument_id).where(_bars_in(sessions))
+    bars = select(col(OhlcvBar.ts), col(OhlcvBar.instrument_id)).where(_bars_in(sessions))
     for ts, instrument_id in _rows(engine, bars):
         present[ts].add(instrument_id)
     shares = {
@@ -152,10 +159,16 @@ def coverage(
 def _closes(engine: Engine, sessions: list[date], lookback: int) -> dict[str, list[Any]]:
     start = trailing_sessions(sessions[0], lookback + 1)[0]
     query = (
-        select(Instrument.symbol, Instrument.meta, OhlcvBar.ts, OhlcvBar.close, OhlcvBar.volume)
+        select(
+            col(Instrument.symbol),
+            col(Instrument.meta),
+            col(OhlcvBar.ts),
+            col(OhlcvBar.close),
+            col(OhlcvBar.volume),
+        )
         .join(Instrument)
-        .where(OhlcvBar.ts.between(start, sessions[-1]))
-        .order_by(Instrument.symbol, OhlcvBar.ts)
+        .where(col(OhlcvBar.ts).between(start, sessions[-1]))
+        .order_by(col(Instrument.symbol), col(OhlcvBar.ts))
     )
     series: dict[str, list[Any]] = defaultdict(list)
     for row in _rows(engine, query):
@@ -208,9 +221,13 @@ def zero_volume(
 ) -> AssetCheckResult:
     sessions = check_sessions(context)
     query = (
-        select(Instrument.symbol, OhlcvBar.ts)
+        select(col(Instrument.symbol), col(OhlcvBar.ts))
         .join(Instrument)
-        .where(_bars_in(sessions), OhlcvBar.volume == 0, Instrument.asset_class.in_(VOLUME_CLASSES))
+        .where(
+            _bars_in(sessions),
+            col(OhlcvBar.volume) == 0,
+            col(Instrument.asset_class).in_(VOLUME_CLASSES),
+        )
     )
     offenders = _rows(warehouse.get_engine(), query)
     return check_result(
@@ -259,7 +276,7 @@ def freshness(
     context: AssetCheckExecutionContext, warehouse: WarehouseResource
 ) -> AssetCheckResult:
     sessions = check_sessions(context)
-    latest = _rows(warehouse.get_engine(), select(func.max(OhlcvBar.ts)))[0][0]
+    latest = _rows(warehouse.get_engine(), select(func.max(col(OhlcvBar.ts))))[0][0]
     passed = latest is not None and latest >= sessions[-1]
     return check_result(
         description=f"Latest stored session {latest}, partition ends {sessions[-1]}.",

@@ -10,6 +10,7 @@ from typing import Any
 
 from dagster import AssetCheckResult, asset_check
 from sqlalchemy import Engine, func, select
+from sqlmodel import col
 
 from market_pipeline.calendar import SessionOutOfRangeError, is_session
 from market_pipeline.checks.results import check_result
@@ -25,14 +26,14 @@ def event_rows(engine: Engine) -> list[Any]:
     """Return the stored events of active instruments with their symbol."""
     query = (
         select(
-            Instrument.symbol,
-            EarningsEvent.fiscal_period,
-            EarningsEvent.report_date,
-            EarningsEvent.results,
+            col(Instrument.symbol),
+            col(EarningsEvent.fiscal_period),
+            col(EarningsEvent.report_date),
+            col(EarningsEvent.results),
         )
-        .join(Instrument, Instrument.id == EarningsEvent.instrument_id)
-        .where(Instrument.active.is_(True))
-        .order_by(Instrument.symbol, EarningsEvent.fiscal_period)
+        .join(Instrument, col(Instrument.id) == col(EarningsEvent.instrument_id))
+        .where(col(Instrument.active).is_(True))
+        .order_by(col(Instrument.symbol), col(EarningsEvent.fiscal_period))
     )
     with engine.connect() as connection:
         return list(connection.execute(query))

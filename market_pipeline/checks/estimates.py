@@ -6,6 +6,7 @@ from typing import Any
 
 from dagster import AssetCheckExecutionContext, AssetCheckResult, asset_check
 from sqlalchemy import Engine, func, select
+from sqlmodel import col
 
 from market_pipeline.checks.results import check_result, check_sessions
 from market_pipeline.db.resource import WarehouseResource
@@ -20,14 +21,14 @@ def estimate_rows(engine: Engine, sessions: list[date]) -> list[Any]:
     """Return the estimates of `sessions` with their symbol."""
     query = (
         select(
-            Instrument.symbol,
-            AnalystEstimate.as_of_date,
-            AnalystEstimate.target_period,
-            AnalystEstimate.estimates,
+            col(Instrument.symbol),
+            col(AnalystEstimate.as_of_date),
+            col(AnalystEstimate.target_period),
+            col(AnalystEstimate.estimates),
         )
-        .join(Instrument, Instrument.id == AnalystEstimate.instrument_id)
-        .where(AnalystEstimate.as_of_date.between(sessions[0], sessions[-1]))
-        .order_by(Instrument.symbol, AnalystEstimate.target_period)
+        .join(Instrument, col(Instrument.id) == col(AnalystEstimate.instrument_id))
+        .where(col(AnalystEstimate.as_of_date).between(sessions[0], sessions[-1]))
+        .order_by(col(Instrument.symbol), col(AnalystEstimate.target_period))
     )
     with engine.connect() as connection:
         return list(connection.execute(query))
@@ -83,7 +84,7 @@ def evaluate_low_avg_high(engine: Engine, sessions: list[date]) -> AssetCheckRes
 
 def negative_counts(rows: list[Any]) -> list[str]:
     """Return estimates with a negative analyst, revision or recommendation count."""
-    offenders = []
+    offenders: list[str] = []
     for row in rows:
         document = row.estimates or {}
         counts = {
@@ -147,11 +148,15 @@ def one_row_per_key(
 
 
 def evaluate_one_row_per_key(engine: Engine, sessions: list[date]) -> AssetCheckResult:
-    key = (Instrument.symbol, AnalystEstimate.as_of_date, AnalystEstimate.target_period)
-    in_sessions = AnalystEstimate.as_of_date.between(sessions[0], sessions[-1])
+    key = (
+        col(Instrument.symbol),
+        col(AnalystEstimate.as_of_date),
+        col(AnalystEstimate.target_period),
+    )
+    in_sessions = col(AnalystEstimate.as_of_date).between(sessions[0], sessions[-1])
     query = (
         select(*key, func.count())
-        .join(Instrument, Instrument.id == AnalystEstimate.instrument_id)
+        .join(Instrument, col(Instrument.id) == col(AnalystEstimate.instrument_id))
         .where(in_sessions)
         .group_by(*key)
         .having(func.count() > 1)

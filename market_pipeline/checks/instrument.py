@@ -2,6 +2,7 @@
 
 from dagster import AssetCheckResult, asset_check
 from sqlalchemy import func, or_, select
+from sqlmodel import col
 
 from market_pipeline.checks.results import check_result
 from market_pipeline.config import PipelineConfig
@@ -14,8 +15,8 @@ ASSET = "instrument"
 @asset_check(asset=ASSET, name="unique_symbols", blocking=True, description="Symbols are unique.")
 def unique_symbols(warehouse: WarehouseResource) -> AssetCheckResult:
     query = (
-        select(func.upper(Instrument.symbol), func.count())
-        .group_by(func.upper(Instrument.symbol))
+        select(func.upper(col(Instrument.symbol)), func.count())
+        .group_by(func.upper(col(Instrument.symbol)))
         .having(func.count() > 1)
     )
     with warehouse.get_engine().connect() as connection:
@@ -35,11 +36,11 @@ def unique_symbols(warehouse: WarehouseResource) -> AssetCheckResult:
     description="Every active equity has a sector and a currency.",
 )
 def equities_complete(warehouse: WarehouseResource) -> AssetCheckResult:
-    equities = (Instrument.active.is_(True)) & (Instrument.asset_class == "equity")
-    incomplete = or_(Instrument.sector.is_(None), Instrument.currency.is_(None))
+    equities = (col(Instrument.active).is_(True)) & (col(Instrument.asset_class) == "equity")
+    incomplete = or_(col(Instrument.sector).is_(None), col(Instrument.currency).is_(None))
     with warehouse.get_engine().connect() as connection:
         offenders = list(
-            connection.execute(select(Instrument.symbol).where(equities, incomplete)).scalars()
+            connection.execute(select(col(Instrument.symbol)).where(equities, incomplete)).scalars()
         )
         total = connection.execute(
             select(func.count()).select_from(Instrument).where(equities)
@@ -62,7 +63,7 @@ def universe_size(warehouse: WarehouseResource, pipeline: PipelineConfig) -> Ass
     query = (
         select(func.count())
         .select_from(Instrument)
-        .where(Instrument.active.is_(True), Instrument.asset_class == "equity")
+        .where(col(Instrument.active).is_(True), col(Instrument.asset_class) == "equity")
     )
     with warehouse.get_engine().connect() as connection:
         size = connection.execute(query).scalar_one()

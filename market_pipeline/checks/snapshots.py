@@ -12,6 +12,7 @@ from typing import Any
 
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetChecksDefinition, asset_check
 from sqlalchemy import Engine, func, select
+from sqlmodel import col
 
 from market_pipeline.assets.snapshots.metrics import (
     COMPANY_METRIC_KEYS,
@@ -54,10 +55,15 @@ SECTION_COLUMNS = (
 def company_snapshots(engine: Engine, sessions: list[date]) -> list[StoredSnapshot]:
     columns = [getattr(CompanySnapshot, name) for name in SECTION_COLUMNS]
     query = (
-        select(Instrument.symbol, CompanySnapshot.snapshot_date, CompanySnapshot.summary, *columns)
-        .join(Instrument, Instrument.id == CompanySnapshot.instrument_id)
-        .where(CompanySnapshot.snapshot_date.between(sessions[0], sessions[-1]))
-        .order_by(Instrument.symbol)
+        select(
+            col(Instrument.symbol),
+            col(CompanySnapshot.snapshot_date),
+            col(CompanySnapshot.summary),
+            *columns,
+        )
+        .join(Instrument, col(Instrument.id) == col(CompanySnapshot.instrument_id))
+        .where(col(CompanySnapshot.snapshot_date).between(sessions[0], sessions[-1]))
+        .order_by(col(Instrument.symbol))
     )
     snapshots = []
     with engine.connect() as connection:
@@ -97,11 +103,11 @@ def _metric_snapshots(
 
 
 def sector_snapshots(engine: Engine, sessions: list[date]) -> list[StoredSnapshot]:
-    return _metric_snapshots(engine, sessions, SectorSnapshot, SectorSnapshot.sector)
+    return _metric_snapshots(engine, sessions, SectorSnapshot, col(SectorSnapshot.sector))
 
 
 def macro_snapshots(engine: Engine, sessions: list[date]) -> list[StoredSnapshot]:
-    return _metric_snapshots(engine, sessions, MacroSnapshot, MacroSnapshot.region)
+    return _metric_snapshots(engine, sessions, MacroSnapshot, col(MacroSnapshot.region))
 
 
 def empty_summaries(snapshots: list[StoredSnapshot]) -> list[str]:
@@ -151,7 +157,7 @@ def _duplicate_keys(engine: Engine, table: SnapshotTable, sessions: list[date]) 
         table.model.snapshot_date.between(sessions[0], sessions[-1])
     )
     if table.join_instrument:
-        query = query.join(Instrument, Instrument.id == table.model.instrument_id)
+        query = query.join(Instrument, col(Instrument.id) == table.model.instrument_id)
     query = query.group_by(*table.key).having(func.count() > 1)
     with engine.connect() as connection:
         return list(connection.execute(query))
@@ -264,7 +270,7 @@ def snapshot_checks(table: SnapshotTable) -> list[AssetChecksDefinition]:
 COMPANY_TABLE = SnapshotTable(
     asset="company_snapshot",
     model=CompanySnapshot,
-    key=(Instrument.symbol, CompanySnapshot.snapshot_date),
+    key=(col(Instrument.symbol), col(CompanySnapshot.snapshot_date)),
     join_instrument=True,
     load=company_snapshots,
     expected_keys=lambda _pipeline: list(COMPANY_METRIC_KEYS),
@@ -272,7 +278,7 @@ COMPANY_TABLE = SnapshotTable(
 SECTOR_TABLE = SnapshotTable(
     asset="sector_snapshot",
     model=SectorSnapshot,
-    key=(SectorSnapshot.sector, SectorSnapshot.snapshot_date),
+    key=(col(SectorSnapshot.sector), col(SectorSnapshot.snapshot_date)),
     join_instrument=False,
     load=sector_snapshots,
     expected_keys=lambda _pipeline: list(SECTOR_METRIC_KEYS),
@@ -280,7 +286,7 @@ SECTOR_TABLE = SnapshotTable(
 MACRO_TABLE = SnapshotTable(
     asset="macro_snapshot",
     model=MacroSnapshot,
-    key=(MacroSnapshot.region, MacroSnapshot.snapshot_date),
+    key=(col(MacroSnapshot.region), col(MacroSnapshot.snapshot_date)),
     join_instrument=False,
     load=macro_snapshots,
     expected_keys=lambda pipeline: macro_metric_keys(pipeline.macro_series),

@@ -10,6 +10,7 @@ from typing import Any
 
 from dagster import AssetCheckResult, AssetCheckSeverity, asset_check
 from sqlalchemy import Engine, func, select
+from sqlmodel import col
 
 from market_pipeline.assets.periods import (
     ANNUAL_TYPE,
@@ -30,17 +31,17 @@ def statement_rows(engine: Engine) -> list[Any]:
     """Return the stored statements of active instruments with their symbol."""
     query = (
         select(
-            Instrument.symbol,
-            FinancialStatement.period_end,
-            FinancialStatement.period_type,
-            FinancialStatement.fiscal_year,
-            FinancialStatement.income_statement,
-            FinancialStatement.balance_sheet,
-            FinancialStatement.cash_flow,
+            col(Instrument.symbol),
+            col(FinancialStatement.period_end),
+            col(FinancialStatement.period_type),
+            col(FinancialStatement.fiscal_year),
+            col(FinancialStatement.income_statement),
+            col(FinancialStatement.balance_sheet),
+            col(FinancialStatement.cash_flow),
         )
-        .join(Instrument, Instrument.id == FinancialStatement.instrument_id)
-        .where(Instrument.active.is_(True))
-        .order_by(Instrument.symbol, FinancialStatement.period_end)
+        .join(Instrument, col(Instrument.id) == col(FinancialStatement.instrument_id))
+        .where(col(Instrument.active).is_(True))
+        .order_by(col(Instrument.symbol), col(FinancialStatement.period_end))
     )
     with engine.connect() as connection:
         return list(connection.execute(query))
@@ -151,10 +152,14 @@ def required_items(warehouse: WarehouseResource) -> AssetCheckResult:
     description="One row per (instrument, period end, period type).",
 )
 def one_row_per_key(warehouse: WarehouseResource) -> AssetCheckResult:
-    key = (Instrument.symbol, FinancialStatement.period_end, FinancialStatement.period_type)
+    key = (
+        col(Instrument.symbol),
+        col(FinancialStatement.period_end),
+        col(FinancialStatement.period_type),
+    )
     query = (
         select(*key, func.count())
-        .join(Instrument, Instrument.id == FinancialStatement.instrument_id)
+        .join(Instrument, col(Instrument.id) == col(FinancialStatement.instrument_id))
         .group_by(*key)
         .having(func.count() > 1)
     )

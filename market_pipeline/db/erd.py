@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import Column, Table
+from sqlalchemy.engine import Dialect
 
 import market_pipeline.models  # noqa: F401 - registers every table on the metadata
 from market_pipeline.models.base import metadata
@@ -40,7 +41,7 @@ def _column_line(table: Table, column: Column) -> str:
     return f'        {type_name} {column.name}{key_text} "{null}"'
 
 
-def _postgres_dialect():  # type: ignore[no-untyped-def]
+def _postgres_dialect() -> Dialect:
     from sqlalchemy.dialects import postgresql
 
     return postgresql.dialect()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, select
+from sqlmodel import col
 
 from market_pipeline.models import DataSource, Instrument
 
@@ -30,7 +31,9 @@ class InstrumentRef:
 def source_id(engine: Engine, name: str) -> uuid.UUID:
     """Return the id of data source `name`, or raise `MissingUpstreamError`."""
     with engine.connect() as connection:
-        found = connection.execute(select(DataSource.id).where(DataSource.name == name)).scalar()
+        found = connection.execute(
+            select(col(DataSource.id)).where(col(DataSource.name) == name)
+        ).scalar()
     if found is None:
         raise MissingUpstreamError(
             f"data source {name!r} not found: materialise the `data_source` asset first."
@@ -43,17 +46,17 @@ def active_instruments(
 ) -> list[InstrumentRef]:
     """Return the active instruments, optionally of some asset classes, ordered by symbol."""
     query = select(
-        Instrument.id,
-        Instrument.symbol,
-        Instrument.asset_class,
-        Instrument.mic,
-        Instrument.sector,
-        Instrument.meta,
-    ).where(Instrument.active.is_(True))
+        col(Instrument.id),
+        col(Instrument.symbol),
+        col(Instrument.asset_class),
+        col(Instrument.mic),
+        col(Instrument.sector),
+        col(Instrument.meta),
+    ).where(col(Instrument.active).is_(True))
     if asset_classes:
-        query = query.where(Instrument.asset_class.in_(asset_classes))
+        query = query.where(col(Instrument.asset_class).in_(asset_classes))
     with engine.connect() as connection:
-        rows = connection.execute(query.order_by(Instrument.symbol)).all()
+        rows = connection.execute(query.order_by(col(Instrument.symbol))).all()
     if not rows:
         raise MissingUpstreamError(
             "no active instruments found: materialise the `instrument` asset first."

@@ -7,6 +7,7 @@ from typing import Any
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 from sqlalchemy import Engine, select
+from sqlmodel import col
 
 from market_pipeline.assets.reporting import markdown_table, upsert_metadata
 from market_pipeline.assets.snapshots.inputs import load_company_data
@@ -61,14 +62,14 @@ def active_companies(engine: Engine) -> list[Company]:
     """Return the active equities, ordered by symbol."""
     query = (
         select(
-            Instrument.id,
-            Instrument.symbol,
-            Instrument.name,
-            Instrument.sector,
-            Instrument.industry,
+            col(Instrument.id),
+            col(Instrument.symbol),
+            col(Instrument.name),
+            col(Instrument.sector),
+            col(Instrument.industry),
         )
-        .where(Instrument.active.is_(True), Instrument.asset_class == "equity")
-        .order_by(Instrument.symbol)
+        .where(col(Instrument.active).is_(True), col(Instrument.asset_class) == "equity")
+        .order_by(col(Instrument.symbol))
     )
     with engine.connect() as connection:
         return [Company(*row) for row in connection.execute(query)]

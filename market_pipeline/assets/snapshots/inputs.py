@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Engine, select
+from sqlmodel import col
 
 from market_pipeline.assets.periods import ANNUAL_TYPE, FiscalPeriod
 from market_pipeline.assets.snapshots.metrics import (
@@ -36,12 +37,17 @@ def load_prices(
     write one source per run.
     """
     query = (
-        select(OhlcvBar.instrument_id, OhlcvBar.ts, OhlcvBar.close, OhlcvBar.adj_close)
-        .where(
-            OhlcvBar.instrument_id.in_(list(instrument_ids)),
-            OhlcvBar.ts.between(history_start(session), session),
+        select(
+            col(OhlcvBar.instrument_id),
+            col(OhlcvBar.ts),
+            col(OhlcvBar.close),
+            col(OhlcvBar.adj_close),
         )
-        .order_by(OhlcvBar.instrument_id, OhlcvBar.ts, OhlcvBar.updated_at)
+        .where(
+            col(OhlcvBar.instrument_id).in_(list(instrument_ids)),
+            col(OhlcvBar.ts).between(history_start(session), session),
+        )
+        .order_by(col(OhlcvBar.instrument_id), col(OhlcvBar.ts), col(OhlcvBar.updated_at))
     )
     prices: dict[uuid.UUID, dict[date, Decimal]] = {}
     with engine.connect() as connection:
@@ -63,25 +69,27 @@ def load_company_data(
     for instrument_id, prices in load_prices(engine, ids, session).items():
         data[instrument_id].prices = prices
     quarters = select(
-        FinancialStatement.instrument_id,
-        FinancialStatement.period_end,
-        FinancialStatement.period_type,
-        FinancialStatement.fiscal_year,
-        FinancialStatement.income_statement,
+        col(FinancialStatement.instrument_id),
+        col(FinancialStatement.period_end),
+        col(FinancialStatement.period_type),
+        col(FinancialStatement.fiscal_year),
+        col(FinancialStatement.income_statement),
     ).where(
-        FinancialStatement.instrument_id.in_(ids),
-        FinancialStatement.period_type != ANNUAL_TYPE,
-        FinancialStatement.period_end <= session,
+        col(FinancialStatement.instrument_id).in_(ids),
+        col(FinancialStatement.period_type) != ANNUAL_TYPE,
+        col(FinancialStatement.period_end) <= session,
     )
     events = select(
-        EarningsEvent.instrument_id,
-        EarningsEvent.fiscal_period,
-        EarningsEvent.report_date,
-        EarningsEvent.results,
-    ).where(EarningsEvent.instrument_id.in_(ids))
+        col(EarningsEvent.instrument_id),
+        col(EarningsEvent.fiscal_period),
+        col(EarningsEvent.report_date),
+        col(EarningsEvent.results),
+    ).where(col(EarningsEvent.instrument_id).in_(ids))
     estimates = select(
-        AnalystEstimate.instrument_id, AnalystEstimate.target_period, AnalystEstimate.estimates
-    ).where(AnalystEstimate.instrument_id.in_(ids), AnalystEstimate.as_of_date == session)
+        col(AnalystEstimate.instrument_id),
+        col(AnalystEstimate.target_period),
+        col(AnalystEstimate.estimates),
+    ).where(col(AnalystEstimate.instrument_id).in_(ids), col(AnalystEstimate.as_of_date) == session)
     with engine.connect() as connection:
         for row in connection.execute(quarters):
             label = FiscalPeriod(row.fiscal_year, row.period_type).label

@@ -8,6 +8,7 @@ from typing import Any
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 from sqlalchemy import Engine, select
+from sqlmodel import col
 
 from market_pipeline.assets.reporting import markdown_table, upsert_metadata
 from market_pipeline.assets.snapshots.company import SNAPSHOT_DEPS
@@ -32,8 +33,8 @@ REGION = "US"
 
 def macro_instrument_ids(engine: Engine, symbols: list[str]) -> dict[str, uuid.UUID]:
     """Return symbol -> id of the macro instruments (`meta.role == "macro"`) among `symbols`."""
-    query = select(Instrument.id, Instrument.symbol, Instrument.meta).where(
-        Instrument.symbol.in_(symbols)
+    query = select(col(Instrument.id), col(Instrument.symbol), col(Instrument.meta)).where(
+        col(Instrument.symbol).in_(symbols)
     )
     with engine.connect() as connection:
         return {

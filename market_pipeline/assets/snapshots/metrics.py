@@ -46,10 +46,9 @@ def period_return_pct(prices: Prices, session: date, sessions_back: int) -> floa
 def moving_average(prices: Prices, session: date, window: int = AVERAGE_WINDOW) -> Decimal | None:
     """Return the mean price over the `window` sessions ending on `session`, if all have one."""
     sessions = trailing_sessions(session, window)
-    values = [prices.get(day) for day in sessions]
-    if sessions[-1] != session or any(value is None for value in values):
+    if sessions[-1] != session or any(prices.get(day) is None for day in sessions):
         return None
-    return sum(values, Decimal(0)) / window  # type: ignore[arg-type]
+    return sum((prices[day] for day in sessions), Decimal(0)) / window
 
 
 def above_average(prices: Prices, session: date, window: int = AVERAGE_WINDOW) -> bool | None:
