@@ -1,5 +1,6 @@
 """`ohlcv_bar_pg`: daily bars for every active instrument, one partition per NYSE session."""
 
+import os
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -34,6 +35,9 @@ from market_pipeline.partitions import session_of_partition_key, trading_day_par
 from market_pipeline.providers.records import BarSeries
 from market_pipeline.providers.saxo.resource import SaxoResource
 from market_pipeline.providers.yahoo.resource import YahooResource
+
+# The pool of the provider the bars come from: Saxo when its token is configured at load time.
+BARS_POOL = "saxo" if os.environ.get("SAXO_TOKEN") else "yahoo"
 
 
 def choose_price_source(yahoo: YahooResource, saxo: SaxoResource, engine: Engine) -> PriceSource:
@@ -121,7 +125,7 @@ def _fail_on_empty_universe(
     partitions_def=trading_day_partitions,
     backfill_policy=BackfillPolicy.single_run(),
     deps=["instrument", "data_source"],
-    pool="yahoo",
+    pool=BARS_POOL,
     retry_policy=PROVIDER_RETRY,
     kinds={"sql"},
 )
@@ -156,7 +160,9 @@ def ohlcv_bar_pg(
     )
 
     # Fetch: one request per symbol for the whole range.
-    outcome = fetch_all(source, instruments, window.fetch_start, window.end)
+    outcome = fetch_all(
+        source, instruments, window.fetch_start, window.end, progress=context.log.info
+    )
     _fail_on_empty_universe(outcome.empty, instruments, pipeline.min_fetch_coverage, window)
     if outcome.empty:
         context.log.warning("no bars for %d symbols: %s", len(outcome.empty), outcome.empty)

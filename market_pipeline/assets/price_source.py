@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Protocol
@@ -87,15 +87,28 @@ class FetchOutcome:
     empty: list[str] = field(default_factory=list)
 
 
+PROGRESS_EVERY = 50
+
+
 def fetch_all(
-    source: PriceSource, instruments: Sequence[InstrumentRef], start: date, end: date
+    source: PriceSource,
+    instruments: Sequence[InstrumentRef],
+    start: date,
+    end: date,
+    progress: Callable[[str], None] | None = None,
 ) -> FetchOutcome:
     """Fetch every instrument over `start`..`end`; an empty answer is recorded, any other
-    provider failure propagates so the run writes nothing."""
+    provider failure propagates so the run writes nothing. `progress` gets a line every
+    `PROGRESS_EVERY` symbols and at the end."""
     outcome = FetchOutcome()
-    for instrument in instruments:
+    total = len(instruments)
+    for done, instrument in enumerate(instruments, start=1):
         try:
             outcome.series[instrument.symbol] = source.fetch(instrument, start, end)
         except EmptyResultError:
             outcome.empty.append(instrument.symbol)
+        if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
+            progress(
+                f"fetched {done} of {total} symbols from {source.name} ({len(outcome.empty)} empty)"
+            )
     return outcome
