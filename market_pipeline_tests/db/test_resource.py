@@ -25,4 +25,4 @@ def test_unreachable_database_hides_password() -> None:
     with pytest.raises(DatabaseUnavailableError) as caught:
         resource.get_engine()
     assert "s3cret" not in str(caught.value)
-    assert resource.redacted_url == "postgresql+psycopg://me:***@127.0.0.1:1/warehouse"
+    assert resource.redacted_url == "postgresql://me:***@127.0.0.1:1/warehouse"
