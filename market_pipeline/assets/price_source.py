@@ -1,4 +1,4 @@
-"""Where daily bars come from: Saxo when a token is configured, Yahoo otherwise."""
+"""Price sources of the bars asset: Saxo when a token is configured, Yahoo otherwise."""
 
 from __future__ import annotations
 
@@ -97,8 +97,8 @@ def fetch_all(
     end: date,
     progress: Callable[[str], None] | None = None,
 ) -> FetchOutcome:
-    """Fetch every instrument over `start`..`end`; an empty answer is recorded, any other
-    provider failure propagates so the run writes nothing. `progress` gets a line every
+    """Fetch every instrument over `start`..`end`. An empty result is recorded, and any other
+    provider failure propagates so the run writes nothing. `progress` receives a line every
     `PROGRESS_EVERY` symbols and at the end."""
     outcome = FetchOutcome()
     total = len(instruments)
