@@ -36,6 +36,14 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 def cmd_db_validate(args: argparse.Namespace) -> int:
     from market_pipeline.db.validate import validate_schema
 
+    missing = _missing_sqlite_file(args.database_url)
+    if missing is not None:
+        print(
+            f"error: the SQLite database {missing} does not exist: "
+            "run `market-pipeline db upgrade` to create it.",
+            file=sys.stderr,
+        )
+        return 1
     engine = _engine(args)
     differences = validate_schema(engine)
     if not differences:
@@ -45,11 +53,23 @@ def cmd_db_validate(args: argparse.Namespace) -> int:
     for difference in differences:
         print(f"  - {difference}", file=sys.stderr)
     print(
-        "Fix: run `market-pipeline db upgrade` on a database made by our migrations, "
-        "or recreate it.",
+        "Fix: run `market-pipeline db upgrade`. If it reports the database is already at the "
+        "latest revision, the difference was made outside the migrations: revert it by hand or "
+        "recreate the database.",
         file=sys.stderr,
     )
     return 1
+
+
+def _missing_sqlite_file(database_url: str) -> Path | None:
+    """Return the path of a SQLite database file that does not exist, else None."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    path = Path(url.database).resolve()
+    return None if path.exists() else path
 
 
 def cmd_db_erd(args: argparse.Namespace) -> int:
@@ -88,7 +108,7 @@ def _date(value: str) -> date:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from market_pipeline.runner import run_main_job
+    from market_pipeline.runner import InvalidWindowError, run_main_job
 
     window = None
     if args.start or args.end:
@@ -96,16 +116,30 @@ def cmd_run(args: argparse.Namespace) -> int:
             print("error: pass both --start and --end, or neither", file=sys.stderr)
             return 2
         window = (args.start, args.end)
-    report = run_main_job(
-        database_url=args.database_url,
-        dagster_home=Path(args.dagster_home).resolve(),
-        offline=args.offline,
-        window=window,
-        daily_sessions=args.daily_sessions,
-    )
-    ui = "market-pipeline ui --offline" if args.offline else "market-pipeline ui"
+    try:
+        report = run_main_job(
+            database_url=args.database_url,
+            dagster_home=Path(args.dagster_home).resolve(),
+            offline=args.offline,
+            window=window,
+            daily_sessions=args.daily_sessions,
+        )
+    except InvalidWindowError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    ui = f"{_own_command()} ui" + (" --offline" if args.offline else "")
     print(report.render(ui_command=ui))
     return 0 if report.ok else 1
+
+
+def _own_command() -> str:
+    """Return how to call this CLI again: the venv's script path when it is not on PATH."""
+    import shutil
+
+    script = Path(sys.executable).parent / "market-pipeline"
+    if shutil.which("market-pipeline") or not script.exists():
+        return "market-pipeline"
+    return str(script)
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
@@ -129,21 +163,44 @@ def _add_run_parsers(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="Use the recorded provider payloads shipped in the package (no network).",
     )
-    run.add_argument("--start", type=_date, help="First session (default: the data's window).")
-    run.add_argument("--end", type=_date, help="Last session.")
+    run.add_argument(
+        "--start",
+        type=_date,
+        help="First session, YYYY-MM-DD (default: offline, 2025-06-03, the first recorded "
+        "session; live, 30 sessions before the last closed one).",
+    )
+    run.add_argument(
+        "--end",
+        type=_date,
+        help="Last session, YYYY-MM-DD (default: offline, 2025-08-29; live, the last closed one).",
+    )
     run.add_argument(
         "--daily-sessions",
         type=int,
         default=3,
-        help="Run the daily job (estimates and snapshots) for this many last sessions.",
+        help="Run the daily job (estimates and snapshots) for this many last sessions "
+        "(default: %(default)s).",
     )
-    run.add_argument("--dagster-home", default=".dagster_home", help="Dagster instance folder.")
+    run.add_argument(
+        "--dagster-home",
+        default=".dagster_home",
+        help="Dagster instance folder (default: %(default)s, in the working directory).",
+    )
     run.set_defaults(func=cmd_run)
 
     ui = subparsers.add_parser("ui", help="Start `dagster dev` on the warehouse and instance.")
-    ui.add_argument("--offline", action="store_true", help="Serve the recorded payloads too.")
-    ui.add_argument("--port", type=int, default=3000, help="Port of the web UI.")
-    ui.add_argument("--dagster-home", default=".dagster_home", help="Dagster instance folder.")
+    ui.add_argument(
+        "--offline",
+        action="store_true",
+        help="Also start the Yahoo replay server, so runs launched from the UI use the "
+        "recorded data like `run --offline`.",
+    )
+    ui.add_argument("--port", type=int, default=3000, help="Port of the web UI (default: 3000).")
+    ui.add_argument(
+        "--dagster-home",
+        default=".dagster_home",
+        help="Dagster instance folder (default: %(default)s, in the working directory).",
+    )
     ui.set_defaults(func=cmd_ui)
 
 
@@ -183,7 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
+        level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     if not args.verbose:

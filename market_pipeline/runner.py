@@ -13,14 +13,20 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from dagster import AssetCheckSeverity, AssetKey, DagsterInstance, Definitions
 from sqlalchemy import func, select
 
-from market_pipeline.calendar import latest_closed_session, sessions_in_range, trailing_sessions
+from market_pipeline.calendar import (
+    is_session,
+    latest_closed_session,
+    previous_session,
+    sessions_in_range,
+    trailing_sessions,
+)
 from market_pipeline.db.engine import check_connection, make_engine
 from market_pipeline.db.migrations import upgrade
 from market_pipeline.models import metadata
@@ -126,6 +132,33 @@ def prepare_dagster_home(dagster_home: Path) -> None:
         config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
 
 
+class InvalidWindowError(ValueError):
+    """The requested session window is empty, reversed or outside the recorded data."""
+
+
+def check_window(first: date, last: date, *, offline: bool) -> None:
+    """Raise `InvalidWindowError` unless `first`..`last` are sessions in the right order,
+    and, offline, inside the recorded window."""
+    if last < first:
+        raise InvalidWindowError(f"--end {last} is before --start {first}: swap them")
+    for flag, day in (("--start", first), ("--end", last)):
+        if not is_session(day):
+            before, after = previous_session(day), next_session(day)
+            raise InvalidWindowError(
+                f"{flag} {day} is not an NYSE session: use {before} or {after}"
+            )
+    if offline and not (first >= OFFLINE_FIRST_SESSION and last <= OFFLINE_LAST_SESSION):
+        raise InvalidWindowError(
+            f"the recorded data covers {OFFLINE_FIRST_SESSION}..{OFFLINE_LAST_SESSION}; "
+            f"{first}..{last} is outside it. Pick sessions inside, or run without --offline."
+        )
+
+
+def next_session(day: date) -> date:
+    """Return the first NYSE session after `day`."""
+    return sessions_in_range(day + timedelta(days=1), day + timedelta(days=10))[0]
+
+
 def live_window(days: int, now: datetime | None = None) -> tuple[date, date]:
     """Return the last `days` closed NYSE sessions."""
     last = latest_closed_session(now or datetime.now(UTC))
@@ -150,7 +183,7 @@ def _summarise(label: str, result: Any) -> RunOutcome:
             error = failures[0].event_specific_data.error
             while error.cause is not None:
                 error = error.cause
-            outcome.error = error.message.strip().splitlines()[0]
+            outcome.error = " ".join(error.message.split())[:400]
     return outcome
 
 
@@ -237,6 +270,13 @@ def run_plan(
     return outcomes
 
 
+def sqlite_path_hint(database_url: str) -> str:
+    """Return the URL, redacted, with a SQLite file shown as an absolute path."""
+    if database_url.startswith("sqlite:///") and not database_url.startswith("sqlite:////"):
+        return f"sqlite:///{Path(database_url.removeprefix('sqlite:///')).resolve()}"
+    return redact_url(database_url)
+
+
 def run_main_job(
     *,
     database_url: str,
@@ -247,6 +287,10 @@ def run_main_job(
     progress: Callable[[str], None] = print,
 ) -> MainJobReport:
     """Migrate the warehouse and run the whole plan; offline against the recorded payloads."""
+    first, last = window or (
+        (OFFLINE_FIRST_SESSION, OFFLINE_LAST_SESSION) if offline else live_window(days=30)
+    )
+    check_window(first, last, offline=offline)
     engine = make_engine(database_url)
     check_connection(engine)
     upgrade(engine)
@@ -254,13 +298,10 @@ def run_main_job(
     progress(f"warehouse {redact_url(database_url)} migrated")
 
     prepare_dagster_home(dagster_home)
-    first, last = window or (
-        (OFFLINE_FIRST_SESSION, OFFLINE_LAST_SESSION) if offline else live_window(days=30)
-    )
     environment = {"DAGSTER_HOME": str(dagster_home), "DATABASE_URL": database_url}
 
     report = MainJobReport(
-        database=redact_url(database_url), dagster_home=dagster_home, sessions=(first, last)
+        database=sqlite_path_hint(database_url), dagster_home=dagster_home, sessions=(first, last)
     )
     with (
         _providers(offline, progress) as provider_environment,

@@ -1,8 +1,13 @@
 """The main job offline, as `make run` runs it, on a fresh SQLite warehouse."""
 
+from datetime import date
 from pathlib import Path
 
-from market_pipeline.runner import plan_runs, run_main_job
+import pytest
+from sqlalchemy import text
+
+from market_pipeline.db.engine import make_engine
+from market_pipeline.runner import InvalidWindowError, check_window, plan_runs, run_main_job
 
 TABLES = (
     "data_source",
@@ -42,9 +47,54 @@ def test_offline_run_fills_every_table(tmp_path: Path) -> None:
     assert "market-pipeline ui --offline" in summary
 
 
-def test_plan_backfills_bars_once() -> None:
-    from datetime import date
+def test_second_offline_run_changes_nothing(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/warehouse.sqlite"
+    settings = {"dagster_home": tmp_path / "home", "offline": True, "window": None}
+    first = run_main_job(database_url=url, daily_sessions=1, progress=lambda line: None, **settings)
+    second = run_main_job(
+        database_url=url, daily_sessions=1, progress=lambda line: None, **settings
+    )
 
+    assert first.ok
+    assert second.ok
+    assert second.rows == first.rows
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        for table in TABLES:
+            rewritten = connection.execute(
+                text(f"SELECT count(*) FROM {table} WHERE updated_at IS NOT NULL")
+            ).scalar_one()
+            assert rewritten == 0, table
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "message"),
+    [
+        (
+            date(2025, 7, 4),
+            date(2025, 7, 7),
+            "--start 2025-07-04 is not an NYSE session: use 2025-07-03 or 2025-07-07",
+        ),
+        (
+            date(2025, 8, 5),
+            date(2025, 8, 1),
+            "--end 2025-08-01 is before --start 2025-08-05: swap them",
+        ),
+        (date(2024, 1, 2), date(2024, 1, 5), "the recorded data covers 2025-06-03..2025-08-29"),
+    ],
+)
+def test_window_errors_name_fix(first: date, last: date, message: str) -> None:
+    with pytest.raises(InvalidWindowError) as caught:
+        check_window(first, last, offline=True)
+    assert message in str(caught.value)
+
+
+def test_live_window_may_leave_recording() -> None:
+    check_window(date(2024, 1, 2), date(2024, 1, 5), offline=False)
+
+
+def test_plan_backfills_bars_once() -> None:
     runs = plan_runs(date(2025, 6, 3), date(2025, 8, 29), daily_sessions=3)
 
     assert [run.label for run in runs] == [

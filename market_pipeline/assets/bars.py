@@ -50,9 +50,13 @@ def choose_price_source(yahoo: YahooResource, saxo: SaxoResource, engine: Engine
 def run_window(context: AssetExecutionContext, trailing: int) -> BarWindow:
     """Return the sessions of the run's partitions (one, or a backfill range) and fetch start."""
     key_range = context.partition_key_range
-    first = session_of_partition_key(key_range.start)
-    last = session_of_partition_key(key_range.end)
-    return bar_window(first, last, trailing)
+    try:
+        first = session_of_partition_key(key_range.start)
+        last = session_of_partition_key(key_range.end)
+        return bar_window(first, last, trailing)
+    except ValueError as error:
+        # A bad partition key is an input error: retrying the step cannot fix it.
+        raise Failure(description=str(error), allow_retries=False) from error
 
 
 def first_stored_sessions(engine: Engine, source: Any) -> dict[str, date]:

@@ -42,7 +42,9 @@ def data_source_rows(
         {
             "name": sources.YAHOO,
             "type": "api",
-            "base_url": yahoo.base_url or YAHOO_BASE_URL,
+            # The provider's own URL even when a replay server stands in: its port changes on
+            # every start, and storing it would rewrite the row on each run.
+            "base_url": YAHOO_BASE_URL,
             "status": "active",
             "meta": {
                 "client": "yfinance",
@@ -135,7 +137,10 @@ def instrument_asset(
     # Fetch: Yahoo profiles for members whose list lacks sector, industry or exchange.
     needing = members_needing_profile(members)
     profiles = {member.symbol: yahoo.fetch_profile(member.symbol) for member in needing}
-    context.log.info("fetched %d Yahoo profiles", len(profiles))
+    context.log.info(
+        "fetched %d Yahoo profiles for members whose lists lack sector, industry or exchange",
+        len(profiles),
+    )
 
     # Validate and build rows, keeping provider ids (the Saxo Uic) cached in `meta`.
     existing_meta = _existing_meta(engine)

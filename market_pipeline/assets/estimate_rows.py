@@ -9,6 +9,7 @@ from typing import Any
 
 from market_pipeline.assets.fundamentals import json_number, year_end_month_of_estimates
 from market_pipeline.assets.periods import resolve_relative_periods
+from market_pipeline.calendar import latest_closed_session
 from market_pipeline.providers.yahoo.records import (
     AnalystEstimate,
     AnalystView,
@@ -71,7 +72,9 @@ def estimate_document(
             "down_30d": estimate.eps_revisions_down_30d,
         },
         "recommendations": recommendations,
-        "fetched_at": fetched_at.isoformat(),
+        # The session, not the time, of the fetch: re-running on the same day leaves the row
+        # unchanged instead of rewriting it for a new timestamp.
+        "fetched_session": latest_closed_session(fetched_at).isoformat(),
     }
 
 

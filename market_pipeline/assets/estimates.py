@@ -49,7 +49,7 @@ def analyst_estimate(
     latest = latest_closed_session(fetched_at)
     if session < latest:
         # TODO: Yahoo serves only the current consensus. A backfill of an older session
-        # therefore stores today's numbers under that session; `fetched_at` shows when.
+        # therefore stores today's numbers under that session; `fetched_session` shows when.
         context.log.warning(
             "partition %s is older than the latest closed session %s: storing the consensus "
             "Yahoo serves now",

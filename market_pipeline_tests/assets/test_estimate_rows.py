@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, date, datetime
 
 from market_pipeline.assets.estimate_rows import estimate_rows, recommendation_document
+from market_pipeline.calendar import latest_closed_session
 from market_pipeline.providers.yahoo.records import AnalystView
 from market_pipeline_tests.assets.conftest import recorded_view
 
@@ -48,7 +49,7 @@ def test_apple_document_values() -> None:
     assert document["eps_revisions"] == {"up_7d": 0, "up_30d": 3, "down_7d": 1, "down_30d": 20}
     assert document["recommendations"]["strong_buy"] == 7
     assert document["recommendations"]["total"] == 46
-    assert document["fetched_at"] == FETCHED.isoformat()
+    assert document["fetched_session"] == latest_closed_session(FETCHED).isoformat()
 
 
 def test_no_year_estimate_uses_stored_month() -> None:
