@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlmodel import col
 
 from market_pipeline import sources
-from market_pipeline.assets.reporting import markdown_table, upsert_metadata
+from market_pipeline.assets.reporting import log_upsert, markdown_table, upsert_metadata
 from market_pipeline.config import PipelineConfig
 from market_pipeline.db.resource import WarehouseResource
 from market_pipeline.db.upsert import upsert
@@ -99,13 +99,7 @@ def data_source_asset(
 
     result = upsert(warehouse.get_engine(), DataSource, rows)
 
-    context.log.info(
-        "data_source: %d rows (%d inserted, %d updated, %d unchanged)",
-        result.total,
-        result.inserted,
-        result.updated,
-        result.unchanged,
-    )
+    log_upsert(context.log, "data_source", result)
     preview = markdown_table(rows, ["name", "type", "status", "base_url"])
     return MaterializeResult(metadata=upsert_metadata(result, preview=preview))
 

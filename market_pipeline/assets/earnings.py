@@ -12,7 +12,7 @@ from market_pipeline import sources
 from market_pipeline.assets.catalog import PROVIDER_RETRY
 from market_pipeline.assets.earnings_rows import StoredEvent, earnings_rows
 from market_pipeline.assets.fundamentals import provider_year_end_month, stored_year_end_months
-from market_pipeline.assets.reporting import markdown_table, upsert_metadata
+from market_pipeline.assets.reporting import log_upsert, markdown_table, upsert_metadata
 from market_pipeline.db.lookup import InstrumentRef, active_instruments, source_id
 from market_pipeline.db.resource import WarehouseResource
 from market_pipeline.db.upsert import upsert
@@ -122,13 +122,7 @@ def earnings_event(
 
     # Write.
     result = upsert(engine, EarningsEvent, rows)
-    context.log.info(
-        "earnings_event: %d rows (%d inserted, %d updated, %d unchanged)",
-        result.total,
-        result.inserted,
-        result.updated,
-        result.unchanged,
-    )
+    log_upsert(context.log, "earnings_event", result)
 
     # Report.
     symbols = {instrument.id: instrument.symbol for instrument in instruments}

@@ -10,7 +10,7 @@ from market_pipeline import sources
 from market_pipeline.assets.catalog import PROVIDER_RETRY
 from market_pipeline.assets.estimate_rows import estimate_rows
 from market_pipeline.assets.fundamentals import stored_year_end_months
-from market_pipeline.assets.reporting import markdown_table, upsert_metadata
+from market_pipeline.assets.reporting import log_upsert, markdown_table, upsert_metadata
 from market_pipeline.calendar import latest_closed_session
 from market_pipeline.db.lookup import active_instruments, source_id
 from market_pipeline.db.resource import WarehouseResource
@@ -93,14 +93,7 @@ def analyst_estimate(
 
     # Write.
     result = upsert(engine, AnalystEstimate, rows)
-    context.log.info(
-        "analyst_estimate %s: %d rows (%d inserted, %d updated, %d unchanged)",
-        session,
-        result.total,
-        result.inserted,
-        result.updated,
-        result.unchanged,
-    )
+    log_upsert(context.log, f"analyst_estimate {session}", result)
 
     # Report.
     symbols = {instrument.id: instrument.symbol for instrument in instruments}

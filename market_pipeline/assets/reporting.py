@@ -42,3 +42,15 @@ def upsert_metadata(result: Any, *, preview: str | None = None, **extra: Any) ->
     if preview is not None:
         metadata["preview"] = MetadataValue.md(preview)
     return metadata
+
+
+def log_upsert(log: Any, label: str, result: Any) -> None:
+    """Log the counts of one upsert through `context.log`."""
+    log.info(
+        "%s: %d rows (%d inserted, %d updated, %d unchanged)",
+        label,
+        result.total,
+        result.inserted,
+        result.updated,
+        result.unchanged,
+    )

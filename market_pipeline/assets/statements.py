@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from market_pipeline import sources
 from market_pipeline.assets.catalog import PROVIDER_RETRY
 from market_pipeline.assets.fundamentals import provider_year_end_month, stored_year_end_months
-from market_pipeline.assets.reporting import markdown_table, upsert_metadata
+from market_pipeline.assets.reporting import log_upsert, markdown_table, upsert_metadata
 from market_pipeline.assets.statement_rows import statement_rows, year_end_month_of
 from market_pipeline.db.lookup import InstrumentRef, active_instruments, source_id
 from market_pipeline.db.resource import WarehouseResource
@@ -107,13 +107,7 @@ def financial_statement(
 
     # Write.
     result = upsert(engine, FinancialStatement, rows)
-    context.log.info(
-        "financial_statement: %d rows (%d inserted, %d updated, %d unchanged)",
-        result.total,
-        result.inserted,
-        result.updated,
-        result.unchanged,
-    )
+    log_upsert(context.log, "financial_statement", result)
 
     # Report.
     symbols = {instrument.id: instrument.symbol for instrument in instruments}

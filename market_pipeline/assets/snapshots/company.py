@@ -9,7 +9,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 from sqlalchemy import Engine, select
 from sqlmodel import col
 
-from market_pipeline.assets.reporting import markdown_table, upsert_metadata
+from market_pipeline.assets.reporting import log_upsert, markdown_table, upsert_metadata
 from market_pipeline.assets.snapshots.inputs import load_company_data
 from market_pipeline.assets.snapshots.metrics import company_metrics
 from market_pipeline.assets.snapshots.sections import (
@@ -199,14 +199,7 @@ def company_snapshot(
 
     # Store.
     result = upsert(engine, CompanySnapshot, rows)
-    context.log.info(
-        "company_snapshot %s: %d rows (%d inserted, %d updated, %d unchanged)",
-        session,
-        result.total,
-        result.inserted,
-        result.updated,
-        result.unchanged,
-    )
+    log_upsert(context.log, f"company_snapshot {session}", result)
 
     symbols = {company.id: company.symbol for company in companies}
     preview = [

@@ -10,7 +10,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 from sqlalchemy import Engine, select
 from sqlmodel import col
 
-from market_pipeline.assets.reporting import markdown_table, upsert_metadata
+from market_pipeline.assets.reporting import log_upsert, markdown_table, upsert_metadata
 from market_pipeline.assets.snapshots.company import SNAPSHOT_DEPS
 from market_pipeline.assets.snapshots.inputs import load_prices
 from market_pipeline.assets.snapshots.metrics import macro_metrics, macro_stem
@@ -114,14 +114,7 @@ def macro_snapshot(
 
     # Store.
     result = upsert(engine, MacroSnapshot, [row])
-    context.log.info(
-        "macro_snapshot %s: %d rows (%d inserted, %d updated, %d unchanged)",
-        session,
-        result.total,
-        result.inserted,
-        result.updated,
-        result.unchanged,
-    )
+    log_upsert(context.log, f"macro_snapshot {session}", result)
     preview = [{"metric": key, "value": value} for key, value in metrics.items()]
     return MaterializeResult(
         metadata=upsert_metadata(

@@ -5,7 +5,7 @@ from typing import Any
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from market_pipeline.assets.reporting import markdown_table, upsert_metadata
+from market_pipeline.assets.reporting import log_upsert, markdown_table, upsert_metadata
 from market_pipeline.assets.snapshots.company import SNAPSHOT_DEPS, Company, active_companies
 from market_pipeline.assets.snapshots.inputs import load_company_data
 from market_pipeline.assets.snapshots.metrics import company_metrics, sector_metrics
@@ -102,14 +102,7 @@ def sector_snapshot(
 
     # Store.
     result = upsert(engine, SectorSnapshot, rows)
-    context.log.info(
-        "sector_snapshot %s: %d rows (%d inserted, %d updated, %d unchanged)",
-        session,
-        result.total,
-        result.inserted,
-        result.updated,
-        result.unchanged,
-    )
+    log_upsert(context.log, f"sector_snapshot {session}", result)
     preview = [
         {
             "sector": row["sector"],
