@@ -1,8 +1,8 @@
 """The main job in one command: migrate, materialise every asset through Dagster, report.
 
 `run_main_job` runs the universe refresh, the fundamentals refresh, one single-run backfill of
-the bars over the whole window, then the daily job for each of the last sessions, all as
-Dagster runs stored in the instance under DAGSTER_HOME, so `dagster dev` shows them.
+the bars over the whole window, then the daily job for each of the last sessions. Each is a
+Dagster run stored in the instance under DAGSTER_HOME, so `dagster dev` shows them.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ class RunOutcome:
 
 @dataclass
 class MainJobReport:
-    """What `run_main_job` did, for the closing summary."""
+    """The runs and row counts of one `run_main_job` call, for the closing summary."""
 
     database: str
     dagster_home: Path
