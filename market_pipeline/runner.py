@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -310,9 +309,6 @@ def run_main_job(
         from market_pipeline.definitions import build_definitions
 
         defs = build_definitions()
-        # Bars backfill as one run per range, the per-session assets one run per session;
-        # Dagster warns that the daily job mixes these two policies.
-        warnings.filterwarnings("ignore", message=".*varying BackfillPolicies.*")
         with DagsterInstance.get() as instance:
             report.runs = run_plan(defs, instance, first, last, daily_sessions, progress)
     report.rows = table_counts(database_url)

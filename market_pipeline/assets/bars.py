@@ -25,13 +25,14 @@ from market_pipeline.assets.bar_rows import (
 from market_pipeline.assets.catalog import PROVIDER_RETRY
 from market_pipeline.assets.price_source import PriceSource, SaxoPrices, YahooPrices, fetch_all
 from market_pipeline.assets.reporting import markdown_table, upsert_metadata
+from market_pipeline.assets.window import run_sessions
 from market_pipeline.calendar import sessions_in_range
 from market_pipeline.config import PipelineConfig
 from market_pipeline.db.lookup import InstrumentRef, active_instruments, source_id
 from market_pipeline.db.resource import WarehouseResource
 from market_pipeline.db.upsert import upsert
 from market_pipeline.models import Instrument, OhlcvBar
-from market_pipeline.partitions import session_of_partition_key, trading_day_partitions
+from market_pipeline.partitions import trading_day_partitions
 from market_pipeline.providers.records import BarSeries
 from market_pipeline.providers.saxo.resource import SaxoResource
 from market_pipeline.providers.yahoo.resource import YahooResource
@@ -49,14 +50,8 @@ def choose_price_source(yahoo: YahooResource, saxo: SaxoResource, engine: Engine
 
 def run_window(context: AssetExecutionContext, trailing: int) -> BarWindow:
     """Return the sessions of the run's partitions (one, or a backfill range) and fetch start."""
-    key_range = context.partition_key_range
-    try:
-        first = session_of_partition_key(key_range.start)
-        last = session_of_partition_key(key_range.end)
-        return bar_window(first, last, trailing)
-    except ValueError as error:
-        # A bad partition key is an input error: retrying the step cannot fix it.
-        raise Failure(description=str(error), allow_retries=False) from error
+    sessions = run_sessions(context)
+    return bar_window(sessions[0], sessions[-1], trailing)
 
 
 def first_stored_sessions(engine: Engine, source: Any) -> dict[str, date]:

@@ -4,19 +4,26 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AssetExecutionContext,
+    BackfillPolicy,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 
 from market_pipeline import sources
 from market_pipeline.assets.catalog import PROVIDER_RETRY
 from market_pipeline.assets.estimate_rows import estimate_rows
 from market_pipeline.assets.fundamentals import stored_year_end_months
 from market_pipeline.assets.reporting import log_upsert, markdown_table, upsert_metadata
+from market_pipeline.assets.window import run_sessions, session_span
 from market_pipeline.calendar import latest_closed_session
 from market_pipeline.db.lookup import active_instruments, source_id
 from market_pipeline.db.resource import WarehouseResource
 from market_pipeline.db.upsert import upsert
 from market_pipeline.models import AnalystEstimate
-from market_pipeline.partitions import session_of_partition_key, trading_day_partitions
+from market_pipeline.partitions import trading_day_partitions
 from market_pipeline.providers.yahoo.parse_quote_summary import QuoteSummaryNotFoundError
 from market_pipeline.providers.yahoo.records import AnalystView
 from market_pipeline.providers.yahoo.resource import YahooResource
@@ -27,6 +34,7 @@ from market_pipeline.providers.yahoo.resource import YahooResource
     group_name="market_data",
     partitions_def=trading_day_partitions,
     deps=["instrument", "data_source", "financial_statement"],
+    backfill_policy=BackfillPolicy.single_run(),
     pool="yahoo",
     retry_policy=PROVIDER_RETRY,
     kinds={"sql"},
@@ -42,23 +50,23 @@ def analyst_estimate(
     writes nothing.
     """
     engine = warehouse.get_engine()
-    session = session_of_partition_key(context.partition_key)
+    sessions = run_sessions(context)
     instruments = active_instruments(engine, ("equity",))
     data_source_id = source_id(engine, sources.YAHOO)
     fetched_at = datetime.now(UTC)
     latest = latest_closed_session(fetched_at)
-    if session < latest:
+    if sessions[0] < latest:
         # TODO: Yahoo serves only the current consensus. A backfill of an older session
         # therefore stores today's numbers under that session; `fetched_session` shows when.
         context.log.warning(
-            "partition %s is older than the latest closed session %s: storing the consensus "
-            "Yahoo serves now",
-            session,
+            "partitions from %s are older than the latest closed session %s: storing the "
+            "consensus Yahoo serves now",
+            sessions[0],
             latest,
         )
     context.log.info("fetching estimates of %d equities from yahoo", len(instruments))
 
-    # Fetch.
+    # Fetch once for every session of the run.
     views: dict[str, AnalystView] = {}
     without: list[str] = []
     for instrument in instruments:
@@ -73,27 +81,28 @@ def analyst_estimate(
     stored_months = stored_year_end_months(engine, [instrument.id for instrument in instruments])
     rows: list[dict[str, Any]] = []
     left_out: list[str] = []
-    for instrument in instruments:
-        view = views.get(instrument.symbol)
-        if view is None:
-            continue
-        build = estimate_rows(
-            instrument.symbol,
-            instrument.id,
-            data_source_id,
-            session,
-            view,
-            stored_months.get(instrument.id),
-            fetched_at,
-        )
-        rows.extend(build.rows)
-        left_out.extend(build.left_out)
+    for session in sessions:
+        for instrument in instruments:
+            view = views.get(instrument.symbol)
+            if view is None:
+                continue
+            build = estimate_rows(
+                instrument.symbol,
+                instrument.id,
+                data_source_id,
+                session,
+                view,
+                stored_months.get(instrument.id),
+                fetched_at,
+            )
+            rows.extend(build.rows)
+            left_out.extend(build.left_out)
     if left_out:
         context.log.info("left out %d periods: %s", len(left_out), left_out[:10])
 
     # Write.
     result = upsert(engine, AnalystEstimate, rows)
-    log_upsert(context.log, f"analyst_estimate {session}", result)
+    log_upsert(context.log, f"analyst_estimate {session_span(sessions)}", result)
 
     # Report.
     symbols = {instrument.id: instrument.symbol for instrument in instruments}
@@ -116,7 +125,7 @@ def analyst_estimate(
             ),
             provider=sources.YAHOO,
             requests=yahoo.request_count,
-            sessions=MetadataValue.text(f"{session}..{session}"),
+            sessions=MetadataValue.text(session_span(sessions)),
             symbols=len(instruments),
             relative_periods=MetadataValue.json(dict(periods)),
             symbols_without_estimates=MetadataValue.json(without[:50]),

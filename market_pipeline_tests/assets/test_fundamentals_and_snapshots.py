@@ -172,3 +172,31 @@ def test_provider_failure_writes_nothing(engine: Engine, yahoo_replay: Any) -> N
     message = str(failure.event_specific_data.error)
     assert "MSFT" in message
     assert "after 3 attempts" in message
+
+
+def test_range_runs_as_one_run(engine: Engine, yahoo_replay: Any) -> None:
+    resources = test_resources(engine, yahoo_replay.base_url)
+    assert _run([data_source_asset, instrument_asset], resources).success
+    assert _run(FUNDAMENTALS, resources).success
+    yahoo_replay.clear()
+
+    daily = materialize(
+        DAILY,
+        resources=resources,
+        tags={
+            "dagster/asset_partition_range_start": "2025-07-01",
+            "dagster/asset_partition_range_end": "2025-07-03",
+        },
+        raise_on_error=False,
+    )
+
+    assert daily.success
+    failed = {key for key, evaluation in _checks(daily).items() if not evaluation.passed}
+    assert failed == set()
+    assert _count(engine, CompanySnapshot) == 2 * 3
+    assert _count(engine, SectorSnapshot) == 3
+    assert _count(engine, MacroSnapshot) == 3
+    assert _count(engine, AnalystEstimate) == 4 * 3
+    # Estimates are fetched once per symbol for the whole range, like the bars.
+    assert yahoo_replay.count("/v10/finance/quoteSummary/AAPL") <= 2
+    assert yahoo_replay.count("/v8/finance/chart/AAPL") == 1

@@ -281,3 +281,81 @@ def run_failures(dagster: DagsterDev, run_id: str) -> str:
         elif event["__typename"] == "RunFailureEvent":
             lines.append(f"run: {event['message']}")
     return "\n".join(lines)
+
+
+LAUNCH_BACKFILL_MUTATION = """
+mutation LaunchBackfill($params: LaunchBackfillParams!) {
+  launchPartitionBackfill(backfillParams: $params) {
+    __typename
+    ... on LaunchBackfillSuccess { backfillId }
+    ... on PythonError { message }
+    ... on Error { message }
+  }
+}
+"""
+
+BACKFILL_STATUS_QUERY = """
+query BackfillStatus($backfillId: String!) {
+  partitionBackfillOrError(backfillId: $backfillId) {
+    __typename
+    ... on PartitionBackfill { status error { message } }
+    ... on Error { message }
+  }
+}
+"""
+
+# Dagster 1.13's backfill daemon works on backfills every 30 s (DEFAULT_DAEMON_INTERVAL_SECONDS
+# in dagster._daemon.controller), and an asset backfill needs one pass to launch its runs and a
+# later pass to mark itself complete.
+BACKFILL_TIMEOUT_SECONDS = 180.0
+FINISHED_BACKFILL_STATUSES = {
+    "COMPLETED",
+    "COMPLETED_SUCCESS",
+    "COMPLETED_FAILED",
+    "FAILED",
+    "CANCELED",
+}
+
+
+def launch_asset_backfill(
+    dagster: DagsterDev, asset_keys: list[str], partition_keys: list[str]
+) -> str:
+    """Launch a backfill of `asset_keys` over `partition_keys` through GraphQL; return its id.
+
+    The backfill's runs use the in-process executor, as `launch_run` does.
+    """
+    params = {
+        "assetSelection": [{"path": [key]} for key in asset_keys],
+        "partitionNames": partition_keys,
+        "runConfigData": IN_PROCESS_RUN_CONFIG,
+    }
+    result = dagster.query(LAUNCH_BACKFILL_MUTATION, {"params": params})
+    launched = result["launchPartitionBackfill"]
+    if launched["__typename"] != "LaunchBackfillSuccess":
+        raise GraphQLError(f"launching a backfill of {asset_keys} failed: {launched}")
+    return str(launched["backfillId"])
+
+
+def wait_for_backfill(
+    dagster: DagsterDev, backfill_id: str, timeout: float = BACKFILL_TIMEOUT_SECONDS
+) -> tuple[str, str | None]:
+    """Poll the backfill until it finishes; return its status and error message.
+
+    Raise `TimeoutError` when it has not finished after `timeout` seconds.
+    """
+    deadline = time.monotonic() + timeout
+    status = "UNKNOWN"
+    while time.monotonic() < deadline:
+        data = dagster.query(BACKFILL_STATUS_QUERY, {"backfillId": backfill_id})
+        backfill = data["partitionBackfillOrError"]
+        if backfill["__typename"] != "PartitionBackfill":
+            raise GraphQLError(f"backfill {backfill_id} not found: {backfill}")
+        status = str(backfill["status"])
+        if status in FINISHED_BACKFILL_STATUSES:
+            error = backfill["error"]
+            return status, error["message"] if error else None
+        time.sleep(1.0)
+    raise TimeoutError(
+        f"backfill {backfill_id} still {status} after {timeout:.0f} s. "
+        f"Log tail:\n{log_tail(dagster.log_path)}"
+    )

@@ -5,7 +5,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AssetExecutionContext,
+    BackfillPolicy,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 from sqlalchemy import Engine, select
 from sqlmodel import col
 
@@ -27,10 +33,11 @@ from market_pipeline.assets.snapshots.writing import (
     WriterSources,
     write_checked_summary,
 )
+from market_pipeline.assets.window import run_sessions, session_span
 from market_pipeline.db.resource import WarehouseResource
 from market_pipeline.db.upsert import upsert
 from market_pipeline.models import CompanySnapshot, Instrument
-from market_pipeline.partitions import session_of_partition_key, trading_day_partitions
+from market_pipeline.partitions import trading_day_partitions
 from market_pipeline.providers.llm.resource import LLMResource
 from market_pipeline.providers.llm.schema import SummaryRequest
 from market_pipeline.providers.yahoo.parse_quote_summary import QuoteSummaryNotFoundError
@@ -113,6 +120,7 @@ def company_sections(
     group_name="market_data",
     partitions_def=trading_day_partitions,
     deps=SNAPSHOT_DEPS,
+    backfill_policy=BackfillPolicy.single_run(),
     pool="llm",
     kinds={"sql"},
 )
@@ -133,65 +141,68 @@ def company_snapshot(
     fetched and written before any row is stored.
     """
     engine = warehouse.get_engine()
-    session = session_of_partition_key(context.partition_key)
+    sessions = run_sessions(context)
     companies = active_companies(engine)
     writer = llm.summary_writer()
     context.log.info(
         "company snapshots of %d equities for %s, writer %s",
         len(companies),
-        session,
+        session_span(sessions),
         type(writer).__name__,
     )
 
-    # Read the stored tables and fetch the profiles.
-    data = load_company_data(engine, [company.id for company in companies], session)
+    # Fetch the profiles once for the whole range.
     profiles = fetch_profiles(yahoo, companies)
-    metrics = {company.id: company_metrics(data[company.id], session) for company in companies}
     by_sector: dict[str, list[Company]] = defaultdict(list)
     for company in companies:
         if company.sector:
             by_sector[company.sector].append(company)
 
-    # Write the summaries.
     sources = WriterSources(engine)
     rows: list[dict[str, Any]] = []
     ungrounded: list[str] = []
-    for company in companies:
-        members = by_sector.get(company.sector or "", [])
-        peers = [
-            Peer(member.symbol, member.name, member.industry)
-            for member in members
-            if member.id != company.id
-        ]
-        returns = {member.symbol: metrics[member.id]["return_21d_pct"] for member in members}
-        sections = company_sections(
-            company,
-            metrics[company.id],
-            data[company.id],
-            profiles.get(company.symbol),
-            peers,
-            return_rank(company.symbol, returns) if company.sector else None,
-        )
-        request = SummaryRequest(
-            kind="company",
-            subject=company.symbol,
-            as_of=session,
-            metrics=metrics[company.id],
-            sources=grounding_sources(sections),
-        )
-        checked = write_checked_summary(writer, request)
-        sections["business_fundamentals"][GROUNDING_KEY] = checked.grounding
-        if checked.ungrounded:
-            ungrounded.append(f"{company.symbol}: {', '.join(checked.ungrounded)}")
-        rows.append(
-            {
-                "instrument_id": company.id,
-                "snapshot_date": session,
-                "summary": checked.text,
-                **sections,
-                "data_source_id": sources.id_of(checked.writer),
-            }
-        )
+    for session in sessions:
+        # Read the stored tables of the session.
+        data = load_company_data(engine, [company.id for company in companies], session)
+        metrics = {company.id: company_metrics(data[company.id], session) for company in companies}
+
+        # Write the summaries.
+        for company in companies:
+            members = by_sector.get(company.sector or "", [])
+            peers = [
+                Peer(member.symbol, member.name, member.industry)
+                for member in members
+                if member.id != company.id
+            ]
+            returns = {member.symbol: metrics[member.id]["return_21d_pct"] for member in members}
+            sections = company_sections(
+                company,
+                metrics[company.id],
+                data[company.id],
+                profiles.get(company.symbol),
+                peers,
+                return_rank(company.symbol, returns) if company.sector else None,
+            )
+            request = SummaryRequest(
+                kind="company",
+                subject=company.symbol,
+                as_of=session,
+                metrics=metrics[company.id],
+                sources=grounding_sources(sections),
+            )
+            checked = write_checked_summary(writer, request)
+            sections["business_fundamentals"][GROUNDING_KEY] = checked.grounding
+            if checked.ungrounded:
+                ungrounded.append(f"{company.symbol} {session}: {', '.join(checked.ungrounded)}")
+            rows.append(
+                {
+                    "instrument_id": company.id,
+                    "snapshot_date": session,
+                    "summary": checked.text,
+                    **sections,
+                    "data_source_id": sources.id_of(checked.writer),
+                }
+            )
     if ungrounded:
         context.log.error(
             "%d summaries state numbers they were not given: %s", len(ungrounded), ungrounded[:10]
@@ -199,7 +210,7 @@ def company_snapshot(
 
     # Store.
     result = upsert(engine, CompanySnapshot, rows)
-    log_upsert(context.log, f"company_snapshot {session}", result)
+    log_upsert(context.log, f"company_snapshot {session_span(sessions)}", result)
 
     symbols = {company.id: company.symbol for company in companies}
     preview = [
@@ -219,7 +230,7 @@ def company_snapshot(
             provider=MetadataValue.json(dict(writers)),
             requests=yahoo.request_count,
             summaries=len(rows),
-            sessions=MetadataValue.text(f"{session}..{session}"),
+            sessions=MetadataValue.text(session_span(sessions)),
             profiles_fetched=len(profiles),
             ungrounded=MetadataValue.json(ungrounded[:20]),
         )

@@ -6,7 +6,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AssetExecutionContext,
+    BackfillPolicy,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 from sqlalchemy import Engine, select
 from sqlmodel import col
 
@@ -20,11 +26,12 @@ from market_pipeline.assets.snapshots.writing import (
     WriterSources,
     write_checked_summary,
 )
+from market_pipeline.assets.window import run_sessions, session_span
 from market_pipeline.config import PipelineConfig
 from market_pipeline.db.resource import WarehouseResource
 from market_pipeline.db.upsert import upsert
 from market_pipeline.models import Instrument, MacroSnapshot
-from market_pipeline.partitions import session_of_partition_key, trading_day_partitions
+from market_pipeline.partitions import trading_day_partitions
 from market_pipeline.providers.llm.resource import LLMResource
 from market_pipeline.providers.llm.schema import SummaryRequest
 
@@ -65,6 +72,7 @@ def macro_sources(series: dict[str, str]) -> dict[str, Any]:
     group_name="market_data",
     partitions_def=trading_day_partitions,
     deps=SNAPSHOT_DEPS,
+    backfill_policy=BackfillPolicy.single_run(),
     pool="llm",
     kinds={"sql"},
 )
@@ -83,48 +91,71 @@ def macro_snapshot(
     the blocking `grounding` check fails naming that number.
     """
     engine = warehouse.get_engine()
-    session = session_of_partition_key(context.partition_key)
+    sessions = run_sessions(context)
     series = dict(pipeline.macro_series)
     ids = macro_instrument_ids(engine, list(series))
     missing = sorted(set(series) - set(ids))
     if missing:
         context.log.warning("macro series not in the instrument table: %s", missing)
+    writer = llm.summary_writer()
+    sources = WriterSources(engine)
 
-    # Compute the metrics from the stored bars.
-    metrics = macro_metrics(series, macro_prices(engine, ids, session), session)
-    context.log.info(
-        "macro %s: %d of %d series have a price", session, metrics["series_with_price"], len(series)
-    )
+    rows: list[dict[str, Any]] = []
+    ungrounded: list[str] = []
+    writers: Counter[str] = Counter()
+    for session in sessions:
+        # Compute the metrics from the stored bars.
+        metrics = macro_metrics(series, macro_prices(engine, ids, session), session)
+        context.log.info(
+            "macro %s: %d of %d series have a price",
+            session,
+            metrics["series_with_price"],
+            len(series),
+        )
 
-    # Write the summary.
-    summary_sources = macro_sources(series)
-    request = SummaryRequest(
-        kind="macro", subject=REGION, as_of=session, metrics=metrics, sources=summary_sources
-    )
-    checked = write_checked_summary(llm.summary_writer(), request)
-    if checked.ungrounded:
-        context.log.error("the summary states numbers it was not given: %s", checked.ungrounded)
-    row = {
-        "snapshot_date": session,
-        "region": REGION,
-        "summary": checked.text,
-        "metrics": {**metrics, SOURCES_KEY: summary_sources, GROUNDING_KEY: checked.grounding},
-        "data_source_id": WriterSources(engine).id_of(checked.writer),
-    }
+        # Write the summary.
+        summary_sources = macro_sources(series)
+        request = SummaryRequest(
+            kind="macro", subject=REGION, as_of=session, metrics=metrics, sources=summary_sources
+        )
+        checked = write_checked_summary(writer, request)
+        writers[checked.writer] += 1
+        if checked.ungrounded:
+            ungrounded.append(f"{session}: {', '.join(checked.ungrounded)}")
+        rows.append(
+            {
+                "snapshot_date": session,
+                "region": REGION,
+                "summary": checked.text,
+                "metrics": {
+                    **metrics,
+                    SOURCES_KEY: summary_sources,
+                    GROUNDING_KEY: checked.grounding,
+                },
+                "data_source_id": sources.id_of(checked.writer),
+            }
+        )
+    if ungrounded:
+        context.log.error("summaries state numbers they were not given: %s", ungrounded[:10])
 
     # Store.
-    result = upsert(engine, MacroSnapshot, [row])
-    log_upsert(context.log, f"macro_snapshot {session}", result)
-    preview = [{"metric": key, "value": value} for key, value in metrics.items()]
+    result = upsert(engine, MacroSnapshot, rows)
+    log_upsert(context.log, f"macro_snapshot {session_span(sessions)}", result)
+    latest = rows[-1]
+    preview = [
+        {"metric": key, "value": value}
+        for key, value in latest["metrics"].items()
+        if key not in (SOURCES_KEY, GROUNDING_KEY)
+    ]
     return MaterializeResult(
         metadata=upsert_metadata(
             result,
             preview=markdown_table(preview, ["metric", "value"]),
-            provider=MetadataValue.json(dict(Counter([checked.writer]))),
-            requests=1,
-            sessions=MetadataValue.text(f"{session}..{session}"),
+            provider=MetadataValue.json(dict(writers)),
+            requests=len(rows),
+            sessions=MetadataValue.text(session_span(sessions)),
             series_without_instrument=MetadataValue.json(missing),
-            ungrounded=MetadataValue.json(checked.ungrounded),
-            summary=MetadataValue.md(checked.text),
+            ungrounded=MetadataValue.json(ungrounded[:20]),
+            summary=MetadataValue.md(latest["summary"]),
         )
     )

@@ -3,7 +3,13 @@
 from collections import Counter, defaultdict
 from typing import Any
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AssetExecutionContext,
+    BackfillPolicy,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 
 from market_pipeline.assets.reporting import log_upsert, markdown_table, upsert_metadata
 from market_pipeline.assets.snapshots.company import SNAPSHOT_DEPS, Company, active_companies
@@ -15,10 +21,11 @@ from market_pipeline.assets.snapshots.writing import (
     WriterSources,
     write_checked_summary,
 )
+from market_pipeline.assets.window import run_sessions, session_span
 from market_pipeline.db.resource import WarehouseResource
 from market_pipeline.db.upsert import upsert
 from market_pipeline.models import SectorSnapshot
-from market_pipeline.partitions import session_of_partition_key, trading_day_partitions
+from market_pipeline.partitions import trading_day_partitions
 from market_pipeline.providers.llm.resource import LLMResource
 from market_pipeline.providers.llm.schema import SummaryRequest
 
@@ -33,6 +40,7 @@ def sector_sources(sector: str, members: list[Company]) -> dict[str, Any]:
     group_name="market_data",
     partitions_def=trading_day_partitions,
     deps=SNAPSHOT_DEPS,
+    backfill_policy=BackfillPolicy.single_run(),
     pool="llm",
     kinds={"sql"},
 )
@@ -48,7 +56,7 @@ def sector_snapshot(
     false`, and the blocking `grounding` check fails naming that number.
     """
     engine = warehouse.get_engine()
-    session = session_of_partition_key(context.partition_key)
+    sessions = run_sessions(context)
     companies = active_companies(engine)
     by_sector: dict[str, list[Company]] = defaultdict(list)
     for company in companies:
@@ -58,51 +66,56 @@ def sector_snapshot(
     if no_sector:
         context.log.warning("%d equities have no sector: %s", len(no_sector), no_sector[:20])
     writer = llm.summary_writer()
-
-    # Compute the metrics from the stored tables.
-    data = load_company_data(engine, [company.id for company in companies], session)
-    metrics = {}
-    for sector, members in sorted(by_sector.items()):
-        member_metrics = {
-            member.id: company_metrics(data[member.id], session) for member in members
-        }
-        metrics[sector] = sector_metrics(member_metrics)
-
-    # Write the summaries.
     sources = WriterSources(engine)
+
     rows: list[dict[str, Any]] = []
     ungrounded: list[str] = []
-    for sector, values in metrics.items():
-        summary_sources = sector_sources(sector, by_sector[sector])
-        request = SummaryRequest(
-            kind="sector", subject=sector, as_of=session, metrics=values, sources=summary_sources
-        )
-        checked = write_checked_summary(writer, request)
-        if checked.ungrounded:
-            ungrounded.append(f"{sector}: {', '.join(checked.ungrounded)}")
-        rows.append(
-            {
-                "snapshot_date": session,
-                "sector": sector,
-                "summary": checked.text,
-                "metrics": {
-                    **values,
-                    SOURCES_KEY: summary_sources,
-                    GROUNDING_KEY: checked.grounding,
-                },
-                "data_source_id": sources.id_of(checked.writer),
+    for session in sessions:
+        # Compute the metrics from the stored tables.
+        data = load_company_data(engine, [company.id for company in companies], session)
+        metrics = {}
+        for sector, members in sorted(by_sector.items()):
+            member_metrics = {
+                member.id: company_metrics(data[member.id], session) for member in members
             }
-        )
+            metrics[sector] = sector_metrics(member_metrics)
+
+        # Write the summaries.
+        for sector, values in metrics.items():
+            summary_sources = sector_sources(sector, by_sector[sector])
+            request = SummaryRequest(
+                kind="sector",
+                subject=sector,
+                as_of=session,
+                metrics=values,
+                sources=summary_sources,
+            )
+            checked = write_checked_summary(writer, request)
+            if checked.ungrounded:
+                ungrounded.append(f"{sector} {session}: {', '.join(checked.ungrounded)}")
+            rows.append(
+                {
+                    "snapshot_date": session,
+                    "sector": sector,
+                    "summary": checked.text,
+                    "metrics": {
+                        **values,
+                        SOURCES_KEY: summary_sources,
+                        GROUNDING_KEY: checked.grounding,
+                    },
+                    "data_source_id": sources.id_of(checked.writer),
+                }
+            )
     if ungrounded:
         context.log.error(
             "%d summaries state numbers they were not given: %s",
             len(ungrounded),
-            ungrounded,
+            ungrounded[:10],
         )
 
     # Store.
     result = upsert(engine, SectorSnapshot, rows)
-    log_upsert(context.log, f"sector_snapshot {session}", result)
+    log_upsert(context.log, f"sector_snapshot {session_span(sessions)}", result)
     preview = [
         {
             "sector": row["sector"],
@@ -122,7 +135,7 @@ def sector_snapshot(
             ),
             provider=MetadataValue.json(dict(writers)),
             requests=len(rows),
-            sessions=MetadataValue.text(f"{session}..{session}"),
+            sessions=MetadataValue.text(session_span(sessions)),
             equities_without_sector=len(no_sector),
             ungrounded=MetadataValue.json(ungrounded[:20]),
         )
