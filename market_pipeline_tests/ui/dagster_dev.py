@@ -320,7 +320,7 @@ FINISHED_BACKFILL_STATUSES = {
 def launch_asset_backfill(
     dagster: DagsterDev, asset_keys: list[str], partition_keys: list[str]
 ) -> str:
-    """Launch a backfill of `asset_keys` over `partition_keys` through GraphQL; return its id.
+    """Launch a backfill of `asset_keys` over `partition_keys` through GraphQL and return its id.
 
     The backfill's runs use the in-process executor, as `launch_run` does.
     """
@@ -339,7 +339,7 @@ def launch_asset_backfill(
 def wait_for_backfill(
     dagster: DagsterDev, backfill_id: str, timeout: float = BACKFILL_TIMEOUT_SECONDS
 ) -> tuple[str, str | None]:
-    """Poll the backfill until it finishes; return its status and error message.
+    """Poll the backfill until it finishes and return its status and error message.
 
     Raise `TimeoutError` when it has not finished after `timeout` seconds.
     """

@@ -1,4 +1,4 @@
-"""An asset backfill of `ohlcv_bar_pg` launched through `dagster dev`'s GraphQL API: the
+"""An asset backfill of `ohlcv_bar_pg` launched through `dagster dev`'s GraphQL API. Its
 single-run backfill policy makes it one run that fetches each symbol once."""
 
 from __future__ import annotations
@@ -95,11 +95,13 @@ def test_bar_backfill_single_run(dagster_ui: DagsterUI, yahoo_server: Any) -> No
     failures = "\n".join(run_failures(dagster_ui.dagster, run["runId"]) for run in runs)
     assert status in {"COMPLETED", "COMPLETED_SUCCESS"}, f"{status}: {error}\n{failures}"
     assert len(runs) == 1, [run["runId"] for run in runs]
+
     run = runs[0]
     assert run["status"] == "SUCCESS", failures
     tags = {tag["key"]: tag["value"] for tag in run["tags"]}
     assert tags["dagster/asset_partition_range_start"] == BACKFILL_KEYS[0]
     assert tags["dagster/asset_partition_range_end"] == BACKFILL_KEYS[-1]
+
     assert yahoo_server.count(CHART_PATH) == len(UNIVERSE)
     assert _charted_symbols(yahoo_server) == sorted(UNIVERSE)
     assert _materialized_partitions(dagster_ui, run["runId"]) == set(BACKFILL_KEYS)
