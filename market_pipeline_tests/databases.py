@@ -17,6 +17,21 @@ from market_pipeline.settings import normalise_database_url, redact_url
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 BACKENDS = ("sqlite", "postgres")
+# The nine warehouse tables as the schema specifies them, written out rather than read from the
+# models so that a table missing from the models fails the tests.
+WAREHOUSE_TABLES = frozenset(
+    {
+        "data_source",
+        "instrument",
+        "ohlcv_bar_pg",
+        "financial_statement",
+        "company_snapshot",
+        "earnings_event",
+        "analyst_estimate",
+        "sector_snapshot",
+        "macro_snapshot",
+    }
+)
 
 
 def postgres_server_url() -> URL:

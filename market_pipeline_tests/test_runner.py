@@ -8,18 +8,9 @@ from sqlalchemy import text
 
 from market_pipeline.db.engine import make_engine
 from market_pipeline.runner import InvalidWindowError, check_window, plan_runs, run_main_job
+from market_pipeline_tests.databases import WAREHOUSE_TABLES
 
-TABLES = (
-    "data_source",
-    "instrument",
-    "ohlcv_bar_pg",
-    "financial_statement",
-    "company_snapshot",
-    "earnings_event",
-    "analyst_estimate",
-    "sector_snapshot",
-    "macro_snapshot",
-)
+TABLES = sorted(WAREHOUSE_TABLES)
 
 
 def test_offline_run_fills_every_table(tmp_path: Path) -> None:

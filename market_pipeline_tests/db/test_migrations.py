@@ -13,19 +13,7 @@ from sqlmodel import Session
 
 from market_pipeline.db.migrations import downgrade, render_item, upgrade
 from market_pipeline.models import DataSource, Instrument, OhlcvBar, metadata
-from market_pipeline_tests.databases import engine_for, fresh_database
-
-TABLES = {
-    "data_source",
-    "instrument",
-    "ohlcv_bar_pg",
-    "financial_statement",
-    "company_snapshot",
-    "earnings_event",
-    "analyst_estimate",
-    "sector_snapshot",
-    "macro_snapshot",
-}
+from market_pipeline_tests.databases import WAREHOUSE_TABLES, engine_for, fresh_database
 
 
 def _tables(engine) -> set[str]:
@@ -36,11 +24,11 @@ def test_upgrade_downgrade_upgrade(backend: str, tmp_path: Path) -> None:
     with fresh_database(backend, tmp_path) as url:
         engine = engine_for(url)
         upgrade(engine)
-        assert _tables(engine) == TABLES
+        assert _tables(engine) == WAREHOUSE_TABLES
         downgrade(engine)
         assert _tables(engine) == set()
         upgrade(engine)
-        assert _tables(engine) == TABLES
+        assert _tables(engine) == WAREHOUSE_TABLES
         engine.dispose()
 
 

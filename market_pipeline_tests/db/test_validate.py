@@ -4,7 +4,7 @@ from sqlalchemy import text
 
 from market_pipeline.db.migrations import upgrade
 from market_pipeline.db.validate import validate_schema
-from market_pipeline_tests.databases import engine_for, fresh_database
+from market_pipeline_tests.databases import WAREHOUSE_TABLES, engine_for, fresh_database
 
 
 def test_migrated_database_matches(migrated_engine) -> None:
@@ -29,14 +29,4 @@ def test_empty_database_lists_every_table(backend: str, tmp_path: Path) -> None:
         engine.dispose()
     assert {
         difference.table for difference in differences if difference.kind == "missing table"
-    } == {
-        "data_source",
-        "instrument",
-        "ohlcv_bar_pg",
-        "financial_statement",
-        "company_snapshot",
-        "earnings_event",
-        "analyst_estimate",
-        "sector_snapshot",
-        "macro_snapshot",
-    }
+    } == WAREHOUSE_TABLES
