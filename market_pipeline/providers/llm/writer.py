@@ -68,9 +68,16 @@ class OfflineSummaryWriter:
         """Write one sentence listing every metric, and highlights for the first three."""
         subject = f"{request.subject}{KIND_NOUNS[request.kind]}"
         as_of = request.as_of.isoformat()
+        labels = [metric_label(name) for name in request.metrics]
         stated = [
-            (metric_label(name), format_metric(name, value))
-            for name, value in request.metrics.items()
+            (
+                # `eps_surprise` and `eps_surprise_pct` would both read "eps surprise".
+                f"{label} percent"
+                if labels.count(label) > 1 and name.endswith(PERCENT_SUFFIXES)
+                else label,
+                format_metric(name, value),
+            )
+            for label, (name, value) in zip(labels, request.metrics.items(), strict=True)
         ]
         if stated:
             listing = "; ".join(f"{label} {value}" for label, value in stated)

@@ -117,3 +117,21 @@ def test_offline_no_metrics() -> None:
 )
 def test_format_metric(name: str, value: object, text: str) -> None:
     assert format_metric(name, value) == text
+
+
+def test_percent_twin_labels_differ() -> None:
+    from datetime import date
+
+    from market_pipeline.providers.llm.schema import SummaryRequest
+    from market_pipeline.providers.llm.writer import OfflineSummaryWriter
+
+    request = SummaryRequest(
+        kind="company",
+        subject="AAPL",
+        as_of=date(2025, 8, 29),
+        metrics={"eps_surprise": 0.06, "eps_surprise_pct": 2.52, "return_1d_pct": -0.18},
+    )
+    summary = OfflineSummaryWriter().write_summary(request).summary
+    assert "eps surprise 0.06" in summary
+    assert "eps surprise percent 2.52%" in summary
+    assert "return 1d -0.18%" in summary
