@@ -120,11 +120,6 @@ def test_format_metric(name: str, value: object, text: str) -> None:
 
 
 def test_percent_twin_labels_differ() -> None:
-    from datetime import date
-
-    from market_pipeline.providers.llm.schema import SummaryRequest
-    from market_pipeline.providers.llm.writer import OfflineSummaryWriter
-
     request = SummaryRequest(
         kind="company",
         subject="AAPL",
