@@ -25,6 +25,7 @@ RUNTIME_MODULES = (
     "pydantic_settings",
     "exchange_calendars",
     "pandas",
+    "dotenv",
 )
 
 

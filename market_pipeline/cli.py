@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from dotenv import load_dotenv
 from sqlalchemy import Engine
 
 from market_pipeline.db.engine import DatabaseUnavailableError, check_connection, make_engine
@@ -236,6 +237,9 @@ def _quiet_dagster_feature_warnings() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Dagster resolves EnvVar settings from the process environment, and `dagster dev` reads
+    # `.env` the same way; variables already set win over the file.
+    load_dotenv(Path.cwd() / ".env", override=False)
     _quiet_dagster_feature_warnings()
     parser = build_parser()
     args = parser.parse_args(argv)

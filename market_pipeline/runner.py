@@ -36,7 +36,7 @@ from market_pipeline.offline import (
     OFFLINE_SYMBOLS,
 )
 from market_pipeline.partitions import PARTITION_KEY_FORMAT
-from market_pipeline.settings import redact_url
+from market_pipeline.settings import absolute_sqlite_url, redact_url
 
 logger = logging.getLogger(__name__)
 
@@ -271,9 +271,7 @@ def run_plan(
 
 def sqlite_path_hint(database_url: str) -> str:
     """Return the URL, redacted, with a SQLite file shown as an absolute path."""
-    if database_url.startswith("sqlite:///") and not database_url.startswith("sqlite:////"):
-        return f"sqlite:///{Path(database_url.removeprefix('sqlite:///')).resolve()}"
-    return redact_url(database_url)
+    return redact_url(absolute_sqlite_url(database_url))
 
 
 def run_main_job(

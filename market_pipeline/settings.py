@@ -56,6 +56,17 @@ def normalise_database_url(raw: str) -> str:
     return value
 
 
+def absolute_sqlite_url(url: str) -> str:
+    """Return `url` with a relative SQLite file path made absolute against the working
+    directory, so a child process started elsewhere opens the same file."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/"):
+        path = url.removeprefix(prefix)
+        if path and path != ":memory:":
+            return prefix + str(Path(path).resolve())
+    return url
+
+
 def redact_url(url: str | URL) -> str:
     """Render a database URL with its password replaced by `***`."""
     try:

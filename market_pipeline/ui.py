@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from market_pipeline.db.migrations import PROJECT_ROOT
+from market_pipeline.settings import absolute_sqlite_url
 
 
 def serve_ui(*, database_url: str, dagster_home: Path, offline: bool, port: int) -> int:
@@ -16,7 +17,12 @@ def serve_ui(*, database_url: str, dagster_home: Path, offline: bool, port: int)
     from market_pipeline.runner import prepare_dagster_home
 
     prepare_dagster_home(dagster_home)
-    environment = {**os.environ, "DAGSTER_HOME": str(dagster_home), "DATABASE_URL": database_url}
+    environment = {
+        **os.environ,
+        "DAGSTER_HOME": str(dagster_home),
+        # `dagster dev` runs in the project folder, so a relative SQLite path must not move.
+        "DATABASE_URL": absolute_sqlite_url(database_url),
+    }
     server = None
     if offline:
         from market_pipeline.replay.yahoo import YahooReplayServer

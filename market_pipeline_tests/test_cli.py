@@ -63,3 +63,20 @@ def test_unreachable_database_message(tmp_path: Path) -> None:
     assert "cannot connect to the database at postgresql+psycopg://me:***@127.0.0.1:1/x" in (
         result.stderr
     )
+
+
+def test_dotenv_file_read(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("DATABASE_URL=sqlite:///from_dotenv.sqlite\n", encoding="utf-8")
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+
+    result = subprocess.run(
+        [sys.executable, "-m", "market_pipeline.cli", "db", "upgrade"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "from_dotenv.sqlite").exists()

@@ -37,3 +37,12 @@ def test_secrets_hidden_in_settings_repr() -> None:
     settings = Settings(_env_file=None, saxo_token="tok-123", llm_api_key="key-456")
     assert "tok-123" not in repr(settings)
     assert "key-456" not in repr(settings)
+
+
+def test_relative_sqlite_made_absolute(tmp_path, monkeypatch) -> None:
+    from market_pipeline.settings import absolute_sqlite_url
+
+    monkeypatch.chdir(tmp_path)
+    assert absolute_sqlite_url("sqlite:///data/w.sqlite") == f"sqlite:///{tmp_path}/data/w.sqlite"
+    assert absolute_sqlite_url("sqlite:////abs/w.sqlite") == "sqlite:////abs/w.sqlite"
+    assert absolute_sqlite_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
