@@ -93,6 +93,19 @@ def previous_session(day: date) -> date:
         ) from error
 
 
+def next_session(day: date) -> date:
+    """Return the first session strictly after `day`, which need not be a session itself."""
+    calendar = xnys_calendar()
+    session = calendar.date_to_session(_timestamp(day), direction="previous")
+    try:
+        return calendar.next_session(session).date()
+    except exchange_calendars.errors.RequestedSessionOutOfBounds as error:
+        raise SessionOutOfRangeError(
+            f"no session after {day} in the {EXCHANGE_CALENDAR} calendar, which ends on "
+            f"{calendar.last_session.date()}"
+        ) from error
+
+
 def session_close(session: date) -> datetime:
     """Return the close of `session` as an aware UTC datetime (13:00 New York on early closes)."""
     if not is_session(session):

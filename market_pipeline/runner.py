@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from market_pipeline.calendar import (
     is_session,
     latest_closed_session,
+    next_session,
     previous_session,
     sessions_in_range,
     trailing_sessions,
@@ -151,11 +152,6 @@ def check_window(first: date, last: date, *, offline: bool) -> None:
             f"the recorded data covers {OFFLINE_FIRST_SESSION}..{OFFLINE_LAST_SESSION}; "
             f"{first}..{last} is outside it. Pick sessions inside, or run without --offline."
         )
-
-
-def next_session(day: date) -> date:
-    """Return the first NYSE session after `day`."""
-    return sessions_in_range(day + timedelta(days=1), day + timedelta(days=10))[0]
 
 
 def live_window(days: int, now: datetime | None = None) -> tuple[date, date]:

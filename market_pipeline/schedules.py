@@ -1,12 +1,12 @@
 """Schedules: the daily job after each session's close, the universe and fundamentals weekly."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from dagster import RunRequest, ScheduleDefinition, ScheduleEvaluationContext, SkipReason, schedule
 from sqlalchemy import Engine, select
 from sqlmodel import col
 
-from market_pipeline.calendar import sessions_in_range, trailing_sessions
+from market_pipeline.calendar import next_session, trailing_sessions
 from market_pipeline.db.resource import WarehouseResource
 from market_pipeline.jobs import daily_job, fundamentals_job, universe_job
 from market_pipeline.models import EarningsEvent, Instrument
@@ -58,7 +58,9 @@ def symbols_reporting_near(engine: Engine, session: date, sessions: int) -> list
     """Return the active symbols with an earnings report within `sessions` sessions of
     `session`, before or after."""
     first = trailing_sessions(session, sessions + 1)[0]
-    last = sessions_in_range(session, session + timedelta(days=7 + 2 * sessions))[sessions]
+    last = session
+    for _ in range(sessions):
+        last = next_session(last)
     query = (
         select(col(Instrument.symbol))
         .join(EarningsEvent, col(EarningsEvent.instrument_id) == col(Instrument.id))

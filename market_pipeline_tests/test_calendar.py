@@ -15,6 +15,7 @@ from market_pipeline.calendar import (
     calendar_range,
     is_session,
     latest_closed_session,
+    next_session,
     previous_session,
     session_close,
     sessions_in_range,
@@ -181,3 +182,9 @@ def test_trailing_sessions_invalid_count() -> None:
 def test_trailing_sessions_before_start() -> None:
     with pytest.raises(SessionOutOfRangeError, match="ask for fewer sessions"):
         trailing_sessions(date(2015, 1, 6), 5)
+
+
+def test_next_session_skips_holiday_and_weekend() -> None:
+    assert next_session(date(2025, 7, 3)) == date(2025, 7, 7)
+    assert next_session(date(2025, 7, 4)) == date(2025, 7, 7)
+    assert next_session(date(2025, 11, 26)) == date(2025, 11, 28)

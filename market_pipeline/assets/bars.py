@@ -166,9 +166,8 @@ def ohlcv_bar_pg(
     if outcome.empty:
         context.log.warning("no bars for %d symbols: %s", len(outcome.empty), outcome.empty)
 
-    allowed = {
-        symbol: sessions_in_range(window.fetch_start, window.end) for symbol in outcome.series
-    }
+    window_sessions = sessions_in_range(window.fetch_start, window.end)
+    allowed = {symbol: window_sessions for symbol in outcome.series}
     recorded = {
         instrument.symbol: {split["session"] for split in instrument.meta.get("splits", [])}
         for instrument in instruments
