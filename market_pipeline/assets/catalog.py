@@ -42,8 +42,8 @@ def data_source_rows(
         {
             "name": sources.YAHOO,
             "type": "api",
-            # The provider's own URL even when a replay server stands in: its port changes on
-            # every start, and storing it would rewrite the row on each run.
+            # Yahoo's own URL, also under a replay server: the replay port changes on every
+            # start, so storing it would rewrite the row on each run.
             "base_url": YAHOO_BASE_URL,
             "status": "active",
             "meta": {

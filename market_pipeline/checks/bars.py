@@ -270,7 +270,7 @@ def stale_closes(
     asset=ASSET,
     name="freshness",
     partitions_def=trading_day_partitions,
-    description="The table holds the partition's latest session.",
+    description="The table contains the partition's latest session.",
 )
 def freshness(
     context: AssetCheckExecutionContext, warehouse: WarehouseResource

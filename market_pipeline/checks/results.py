@@ -23,7 +23,7 @@ def check_result(
     passed: bool | None = None,
     **extra: Any,
 ) -> AssetCheckResult:
-    """Return a result that fails when there are offenders (or when `passed` says so)."""
+    """Return a result that fails when there are offenders (or when `passed` is False)."""
     ok = not offenders if passed is None else passed
     metadata: dict[str, Any] = {
         "description": MetadataValue.text(description),

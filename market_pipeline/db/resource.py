@@ -11,7 +11,7 @@ from market_pipeline.settings import get_settings, redact_url
 
 
 class MigrationMissingError(RuntimeError):
-    """The warehouse has no tables or an old schema; the message says to run the upgrade."""
+    """The warehouse has no tables or an old schema; the message tells the user to run the upgrade."""
 
 
 class WarehouseResource(ConfigurableResource):

@@ -1,7 +1,7 @@
 """Exceptions raised by provider clients.
 
 Each exception carries the values that identify the failed call (provider, endpoint, symbol)
-and says what to do next, so that an asset can fail a partition with a message a user can act on.
+and states what to do next, so that an asset can fail a partition with a message a user can act on.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class ProviderConfigurationError(ProviderError):
 
 
 class ProviderResponseError(ProviderError):
-    """The provider answered 2xx with a body that cannot be parsed into records."""
+    """The provider returned 2xx with a body that cannot be parsed into records."""
 
 
 class EmptyResultError(ProviderError):

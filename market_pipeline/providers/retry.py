@@ -1,7 +1,7 @@
 """Retry with exponential backoff that honours `Retry-After`.
 
 `call_with_retry` runs a zero-argument call. When it raises `RetryableError`, the call is
-repeated after the delay the error asks for (a `Retry-After` header) or after the backoff delay,
+repeated after the delay the error carries (from a `Retry-After` header) or after the backoff delay,
 until `policy.max_attempts` calls have been made; the last error is then raised as
 `ProviderUnavailableError`. Any other exception passes through at once.
 """
@@ -47,9 +47,9 @@ class RetryableError(Exception):
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Return the delay in seconds that a `Retry-After` header value asks for.
+    """Return the delay in seconds that a `Retry-After` header value requests.
 
-    The header holds either a number of seconds or an HTTP date; an invalid value gives None.
+    The header contains either a number of seconds or an HTTP date. An invalid value gives None.
     """
     if value is None or not value.strip():
         return None

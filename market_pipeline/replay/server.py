@@ -21,14 +21,14 @@ CONTROL_PREFIX = "/__replay__/"
 
 
 class FaultKind(StrEnum):
-    """Faults a replay server can inject in place of its normal answer."""
+    """Faults a replay server can inject in place of its normal response."""
 
     RATE_LIMIT = "rate_limit"  # 429 with Retry-After
     SERVER_ERROR = "server_error"  # 500
-    DELAY = "delay"  # sleep past the client's timeout, then answer normally
+    DELAY = "delay"  # sleep past the client's timeout, then respond normally
     TRUNCATED = "truncated"  # 200 with the first half of the JSON body
     HTML = "html"  # 200 with an HTML page instead of JSON
-    EMPTY = "empty"  # the provider's own "no data" answer (each server defines it)
+    EMPTY = "empty"  # the provider's own "no data" response (each server defines it)
     UNAUTHORIZED = "unauthorized"  # 401
 
 
@@ -60,7 +60,7 @@ class ReplayRequest:
 
 @dataclass
 class ReplayResponse:
-    """What the server sends back."""
+    """The status, body and headers the server sends back."""
 
     status: int = 200
     body: bytes = b""
